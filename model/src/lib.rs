@@ -1,0 +1,22 @@
+//! Fieldbook's records as typed views over automerge documents.
+//!
+//! Every record is one automerge document. The types here never own the
+//! document: they read from and write to an [`automerge::AutoCommit`] the
+//! caller holds, so the same document can be synced, stored and rendered
+//! without copies. This crate is pure: no clock, no randomness, no IO — the
+//! caller passes `now` (milliseconds since the Unix epoch) where a time is
+//! recorded.
+
+mod error;
+mod index;
+mod plan;
+mod text;
+
+pub use error::ModelError;
+pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
+pub use plan::{AccountPlan, PlanField};
+pub use text::{Splice, splice_between};
+
+/// Text positions in this crate count UTF-16 code units, as browsers and the
+/// JavaScript automerge do (the `utf16-indexing` feature of automerge).
+pub const TEXT_ENCODING: automerge::TextEncoding = automerge::TextEncoding::Utf16CodeUnit;

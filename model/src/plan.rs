@@ -1,0 +1,168 @@
+//! The account plan record: the document technical account managers live in.
+//!
+//! Layout of the document root:
+//! - `title`: Text — the plan's name, usually the customer's;
+//! - `vision`: Text — the customer's vision, long collaborative prose.
+//!
+//! A plan made by another automerge client may hold a field as a plain string
+//! or not at all; reading treats both as text, and the first edit turns the
+//! field into collaborative Text.
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
+
+use crate::{ModelError, splice_between};
+
+/// A collaborative text field of an account plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanField {
+    Title,
+    Vision,
+}
+
+impl PlanField {
+    pub const ALL: [PlanField; 2] = [PlanField::Title, PlanField::Vision];
+
+    /// The key under the document root.
+    pub fn key(self) -> &'static str {
+        match self {
+            PlanField::Title => "title",
+            PlanField::Vision => "vision",
+        }
+    }
+}
+
+/// A read of an account plan at the document's current heads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountPlan {
+    pub title: String,
+    pub vision: String,
+}
+
+impl AccountPlan {
+    /// Lay out a new, empty plan in a fresh document.
+    pub fn create(doc: &mut AutoCommit, title: &str) -> Result<(), ModelError> {
+        for field in PlanField::ALL {
+            doc.put_object(ROOT, field.key(), ObjType::Text)?;
+        }
+        Self::set_text(doc, PlanField::Title, title)?;
+        Ok(())
+    }
+
+    /// Read every field.
+    pub fn read(doc: &AutoCommit) -> Result<Self, ModelError> {
+        Ok(Self {
+            title: Self::text(doc, PlanField::Title)?,
+            vision: Self::text(doc, PlanField::Vision)?,
+        })
+    }
+
+    /// The current value of one text field ("" when the field is absent).
+    pub fn text(doc: &AutoCommit, field: PlanField) -> Result<String, ModelError> {
+        match doc.get(ROOT, field.key())? {
+            None => Ok(String::new()),
+            Some((Value::Object(ObjType::Text), id)) => Ok(doc.text(&id)?),
+            Some((Value::Scalar(s), _)) if s.is_str() => {
+                Ok(s.as_str().unwrap_or_default().to_owned())
+            }
+            Some((other, _)) => Err(ModelError::WrongType {
+                field: field.key(),
+                expected: "text",
+                found: format!("{other:?}"),
+            }),
+        }
+    }
+
+    /// The Text object behind a field, if the field is collaborative text.
+    pub fn text_obj(doc: &AutoCommit, field: PlanField) -> Result<Option<ObjId>, ModelError> {
+        match doc.get(ROOT, field.key())? {
+            Some((Value::Object(ObjType::Text), id)) => Ok(Some(id)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Make a field say `value`, as the smallest splice of the current text.
+    /// Returns whether anything changed.
+    pub fn set_text(doc: &mut AutoCommit, field: PlanField, value: &str) -> Result<bool, ModelError> {
+        let current = Self::text(doc, field)?;
+        let Some(splice) = splice_between(&current, value) else {
+            return Ok(false);
+        };
+        let obj = match Self::text_obj(doc, field)? {
+            Some(obj) => obj,
+            None => {
+                // Absent or a plain string: make it collaborative text holding
+                // the old value, then apply the edit to that.
+                let obj = doc.put_object(ROOT, field.key(), ObjType::Text)?;
+                doc.splice_text(&obj, 0, 0, &current)?;
+                obj
+            }
+        };
+        doc.splice_text(&obj, splice.pos, splice.delete as isize, &splice.insert)?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TEXT_ENCODING;
+    use automerge::ActorId;
+
+    fn doc(actor: u8) -> AutoCommit {
+        AutoCommit::new_with_encoding(TEXT_ENCODING).with_actor(ActorId::from(vec![actor; 16]))
+    }
+
+    #[test]
+    fn a_new_plan_reads_back() {
+        let mut d = doc(1);
+        AccountPlan::create(&mut d, "Contoso FY27").expect("create");
+        AccountPlan::set_text(&mut d, PlanField::Vision, "Cloud first").expect("edit");
+        let plan = AccountPlan::read(&d).expect("read");
+        assert_eq!(plan.title, "Contoso FY27");
+        assert_eq!(plan.vision, "Cloud first");
+    }
+
+    #[test]
+    fn setting_the_same_text_changes_nothing() {
+        let mut d = doc(1);
+        AccountPlan::create(&mut d, "A").expect("create");
+        let before = d.get_heads();
+        assert!(!AccountPlan::set_text(&mut d, PlanField::Title, "A").expect("edit"));
+        assert_eq!(d.get_heads(), before);
+    }
+
+    #[test]
+    fn concurrent_typing_in_one_field_merges_character_by_character() {
+        let mut a = doc(1);
+        AccountPlan::create(&mut a, "Plan").expect("create");
+        AccountPlan::set_text(&mut a, PlanField::Vision, "We grow.").expect("edit");
+        let mut b = a.fork().with_actor(ActorId::from(vec![2; 16]));
+        AccountPlan::set_text(&mut a, PlanField::Vision, "We grow fast.").expect("edit a");
+        AccountPlan::set_text(&mut b, PlanField::Vision, "Together we grow.").expect("edit b");
+        a.merge(&mut b).expect("merge a<-b");
+        b.merge(&mut a).expect("merge b<-a");
+        let va = AccountPlan::text(&a, PlanField::Vision).expect("read a");
+        assert_eq!(va, "Together we grow fast.");
+        assert_eq!(va, AccountPlan::text(&b, PlanField::Vision).expect("read b"));
+    }
+
+    #[test]
+    fn a_plain_string_field_from_another_client_becomes_text_on_edit() {
+        let mut d = doc(1);
+        d.put(ROOT, "title", "From JS").expect("put");
+        assert_eq!(AccountPlan::text(&d, PlanField::Title).expect("read"), "From JS");
+        AccountPlan::set_text(&mut d, PlanField::Title, "From JS, edited").expect("edit");
+        assert!(AccountPlan::text_obj(&d, PlanField::Title).expect("obj").is_some());
+        assert_eq!(AccountPlan::text(&d, PlanField::Title).expect("read"), "From JS, edited");
+        assert_eq!(AccountPlan::text(&d, PlanField::Vision).expect("absent"), "");
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_a_clear_error() {
+        let mut d = doc(1);
+        d.put(ROOT, "vision", 42_i64).expect("put");
+        let err = AccountPlan::read(&d).expect_err("wrong type");
+        assert!(err.to_string().contains("`vision` should be text"), "{err}");
+    }
+}
