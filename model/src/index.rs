@@ -173,8 +173,7 @@ mod tests {
     #[test]
     fn unknown_kinds_are_kept_and_junk_entries_skipped() {
         let mut a = WorkspaceIndex::genesis(actor(1));
-        WorkspaceIndex::add(&mut a, "x", RecordKind::Other("forum-thread".into()), 5)
-            .expect("add");
+        WorkspaceIndex::add(&mut a, "x", RecordKind::Other("forum-thread".into()), 5).expect("add");
         let records = WorkspaceIndex::records_obj(&a).expect("obj");
         a.put(&records, "junk", 3_i64).expect("put junk");
         let listed = WorkspaceIndex::records(&a).expect("records");
@@ -186,6 +185,9 @@ mod tests {
     fn a_document_without_records_is_a_clear_error() {
         let d = AutoCommit::new();
         let err = WorkspaceIndex::records(&d).expect_err("missing");
-        assert_eq!(err.to_string(), "field `records` is missing from the document");
+        assert_eq!(
+            err.to_string(),
+            "field `records` is missing from the document"
+        );
     }
 }

@@ -83,7 +83,11 @@ impl AccountPlan {
 
     /// Make a field say `value`, as the smallest splice of the current text.
     /// Returns whether anything changed.
-    pub fn set_text(doc: &mut AutoCommit, field: PlanField, value: &str) -> Result<bool, ModelError> {
+    pub fn set_text(
+        doc: &mut AutoCommit,
+        field: PlanField,
+        value: &str,
+    ) -> Result<bool, ModelError> {
         let current = Self::text(doc, field)?;
         let Some(splice) = splice_between(&current, value) else {
             return Ok(false);
@@ -144,18 +148,34 @@ mod tests {
         b.merge(&mut a).expect("merge b<-a");
         let va = AccountPlan::text(&a, PlanField::Vision).expect("read a");
         assert_eq!(va, "Together we grow fast.");
-        assert_eq!(va, AccountPlan::text(&b, PlanField::Vision).expect("read b"));
+        assert_eq!(
+            va,
+            AccountPlan::text(&b, PlanField::Vision).expect("read b")
+        );
     }
 
     #[test]
     fn a_plain_string_field_from_another_client_becomes_text_on_edit() {
         let mut d = doc(1);
         d.put(ROOT, "title", "From JS").expect("put");
-        assert_eq!(AccountPlan::text(&d, PlanField::Title).expect("read"), "From JS");
+        assert_eq!(
+            AccountPlan::text(&d, PlanField::Title).expect("read"),
+            "From JS"
+        );
         AccountPlan::set_text(&mut d, PlanField::Title, "From JS, edited").expect("edit");
-        assert!(AccountPlan::text_obj(&d, PlanField::Title).expect("obj").is_some());
-        assert_eq!(AccountPlan::text(&d, PlanField::Title).expect("read"), "From JS, edited");
-        assert_eq!(AccountPlan::text(&d, PlanField::Vision).expect("absent"), "");
+        assert!(
+            AccountPlan::text_obj(&d, PlanField::Title)
+                .expect("obj")
+                .is_some()
+        );
+        assert_eq!(
+            AccountPlan::text(&d, PlanField::Title).expect("read"),
+            "From JS, edited"
+        );
+        assert_eq!(
+            AccountPlan::text(&d, PlanField::Vision).expect("absent"),
+            ""
+        );
     }
 
     #[test]

@@ -1,1 +1,32 @@
+//! The automerge-repo network protocol, version "1", as its JavaScript
+//! implementation speaks it, and a sans-IO sync engine on top of it.
+//!
+//! - [`Message`]: every wire message, encoded as one CBOR map per WebSocket
+//!   binary frame ([`Message::encode`], [`Message::decode`]).
+//! - [`DocumentId`] and [`PeerId`]: identifiers as automerge-repo forms them.
+//! - [`DocSync`]: one document and the sync state it keeps with each peer.
+//!   It performs no IO: messages and storage tasks come in as values and go
+//!   out as values; the browser client and the relay each drive it.
+//! - [`StoragePlan`]: when to append an incremental chunk and when to compact
+//!   a document's chunks into one snapshot.
+//! - [`Handshake`]: the join/peer exchange that opens every connection.
 
+mod doc_sync;
+mod document_id;
+mod error;
+mod handshake;
+mod message;
+mod peer_id;
+mod storage_plan;
+
+pub use doc_sync::{DocSync, Outgoing, Received};
+pub use document_id::DocumentId;
+pub use error::{DecodeError, SyncError};
+pub use handshake::{Handshake, HandshakeError, PROTOCOL_VERSION};
+pub use message::{HeadsInfo, Message, PeerMetadata};
+pub use peer_id::PeerId;
+pub use storage_plan::{StoragePlan, StorageTask};
+
+/// The largest WebSocket frame either side accepts (a whole document can
+/// travel in one sync message, so this is generous).
+pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;

@@ -1,0 +1,184 @@
+//! The sans-IO sync engine for one document: the document itself and the
+//! automerge sync state kept with each peer that is interested in it.
+//!
+//! The driver (browser client or relay) feeds it what arrived and asks what to
+//! send and what to store; it never touches a socket, a clock or a disk.
+//!
+//! ```
+//! # use protocol::{DocSync, DocumentId, PeerId};
+//! # use automerge::{AutoCommit, ROOT, transaction::Transactable};
+//! let (a, b) = (PeerId::new("a"), PeerId::new("b"));
+//! let id = DocumentId::from_bytes([1; 16]);
+//! let mut alice = DocSync::new(id, AutoCommit::new());
+//! let mut bob = DocSync::new(id, AutoCommit::new());
+//! alice.doc_mut().put(ROOT, "hello", "world").unwrap();
+//! alice.add_peer(&b);
+//! bob.add_peer(&a);
+//! // Ping-pong until neither side has anything to say.
+//! loop {
+//!     let to_bob = alice.outgoing();
+//!     let to_alice = bob.outgoing();
+//!     if to_bob.is_empty() && to_alice.is_empty() { break }
+//!     for m in to_bob { bob.receive(&a, &m.data).unwrap(); }
+//!     for m in to_alice { alice.receive(&b, &m.data).unwrap(); }
+//! }
+//! assert_eq!(alice.heads(), bob.heads());
+//! ```
+
+use std::collections::BTreeMap;
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{AutoCommit, ChangeHash};
+
+use crate::storage_plan::load_chunks;
+use crate::{DocumentId, PeerId, StoragePlan, StorageTask, SyncError};
+
+/// A sync message to send to one peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub peer: PeerId,
+    pub data: Vec<u8>,
+}
+
+/// What applying a received sync message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    /// Changes the message added to the document (0 for a pure handshake).
+    pub new_changes: usize,
+}
+
+/// One document and its sync state with every interested peer.
+pub struct DocSync {
+    id: DocumentId,
+    doc: AutoCommit,
+    peers: BTreeMap<PeerId, sync::State>,
+    storage: StoragePlan,
+}
+
+impl DocSync {
+    /// A document that storage has never seen (all of it is unsaved).
+    pub fn new(id: DocumentId, doc: AutoCommit) -> Self {
+        DocSync {
+            id,
+            doc,
+            peers: BTreeMap::new(),
+            storage: StoragePlan::default(),
+        }
+    }
+
+    /// A document loaded from its stored chunks, oldest first; chunks that did
+    /// not load are returned as errors and the rest is kept.
+    pub fn loaded(id: DocumentId, chunks: &[Vec<u8>]) -> (Self, Vec<SyncError>) {
+        let (mut doc, errors) = load_chunks(chunks);
+        let sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+        let storage = StoragePlan::loaded(&mut doc, &sizes);
+        (
+            DocSync {
+                id,
+                doc,
+                peers: BTreeMap::new(),
+                storage,
+            },
+            errors,
+        )
+    }
+
+    pub fn id(&self) -> DocumentId {
+        self.id
+    }
+
+    pub fn doc(&self) -> &AutoCommit {
+        &self.doc
+    }
+
+    /// For local edits; call [`DocSync::outgoing`] and
+    /// [`DocSync::storage_task`] afterwards.
+    pub fn doc_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// True while the document has no changes at all (we are asking for it,
+    /// not offering it).
+    pub fn is_empty(&self) -> bool {
+        self.doc.is_empty()
+    }
+
+    /// Start syncing with `peer` (a fresh sync state: it learns what we have
+    /// from scratch). Adding a peer already known keeps its state.
+    pub fn add_peer(&mut self, peer: &PeerId) {
+        self.peers.entry(peer.clone()).or_default();
+    }
+
+    pub fn remove_peer(&mut self, peer: &PeerId) {
+        self.peers.remove(peer);
+    }
+
+    pub fn has_peer(&self, peer: &PeerId) -> bool {
+        self.peers.contains_key(peer)
+    }
+
+    pub fn peers(&self) -> impl Iterator<Item = &PeerId> {
+        self.peers.keys()
+    }
+
+    /// Apply a sync message from `from` (who becomes a peer of this document).
+    pub fn receive(&mut self, from: &PeerId, data: &[u8]) -> Result<Received, SyncError> {
+        let message =
+            sync::Message::decode(data).map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
+        let before = self.doc.get_changes_meta(&[]).len();
+        let state = self.peers.entry(from.clone()).or_default();
+        self.doc.sync().receive_sync_message(state, message)?;
+        let after = self.doc.get_changes_meta(&[]).len();
+        Ok(Received {
+            new_changes: after.saturating_sub(before),
+        })
+    }
+
+    /// The next sync message for every peer that needs one.
+    pub fn outgoing(&mut self) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        let sync = self.doc.sync();
+        for (peer, state) in self.peers.iter_mut() {
+            if let Some(m) = sync.generate_sync_message(state) {
+                out.push(Outgoing {
+                    peer: peer.clone(),
+                    data: m.encode(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The next sync message for one peer, if it needs one.
+    pub fn outgoing_for(&mut self, peer: &PeerId) -> Option<Vec<u8>> {
+        let state = self.peers.get_mut(peer)?;
+        self.doc
+            .sync()
+            .generate_sync_message(state)
+            .map(sync::Message::encode)
+    }
+
+    /// How many of our changes `peer` has not confirmed having.
+    pub fn unconfirmed_changes(&mut self, peer: &PeerId) -> usize {
+        let Some(state) = self.peers.get(peer) else {
+            return self.doc.get_changes_meta(&[]).len();
+        };
+        if self.doc.has_our_changes(state) {
+            return 0;
+        }
+        let shared = state.shared_heads.clone();
+        self.doc.get_changes_meta(&shared).len()
+    }
+
+    /// The write that brings storage up to date, if any.
+    pub fn storage_task(&mut self) -> Option<StorageTask> {
+        self.storage.next_task(self.id, &mut self.doc)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,95 @@
+//! Document ids as automerge-repo forms them: 16 random bytes, written as
+//! bs58check (base58 of the bytes plus a 4-byte double-SHA-256 checksum);
+//! URLs are `automerge:<id>`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::DecodeError;
+
+const URL_PREFIX: &str = "automerge:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocumentId([u8; 16]);
+
+impl DocumentId {
+    /// The id for 16 bytes the caller drew at random.
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        DocumentId(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// `automerge:<id>`, the form people share and automerge-repo's
+    /// `repo.find()` accepts.
+    pub fn url(&self) -> String {
+        format!("{URL_PREFIX}{self}")
+    }
+
+    /// Parse a bs58check id, or a URL with the `automerge:` prefix (any
+    /// `#heads` suffix is ignored).
+    pub fn parse(s: &str) -> Result<Self, DecodeError> {
+        let id = s.strip_prefix(URL_PREFIX).unwrap_or(s);
+        let id = id.split('#').next().unwrap_or(id);
+        let bytes = bs58::decode(id)
+            .with_check(None)
+            .into_vec()
+            .map_err(|_| DecodeError::DocumentId(s.to_owned()))?;
+        let bytes: [u8; 16] = bytes
+            .try_into()
+            .map_err(|_| DecodeError::DocumentId(s.to_owned()))?;
+        Ok(DocumentId(bytes))
+    }
+}
+
+impl fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&bs58::encode(self.0).with_check().into_string())
+    }
+}
+
+impl FromStr for DocumentId {
+    type Err = DecodeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DocumentId::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_known_id_from_automerge_repo_parses() {
+        // An id printed by automerge-repo 2.x for a new document.
+        let id = DocumentId::parse("automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu").expect("valid id");
+        assert_eq!(id.url(), "automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu");
+    }
+
+    #[test]
+    fn a_bad_checksum_is_refused_by_name() {
+        let err = DocumentId::parse("4NMNnkMhL8jXrdJ9jamS58PAVdXv").expect_err("bad checksum");
+        assert_eq!(
+            err.to_string(),
+            "invalid document id `4NMNnkMhL8jXrdJ9jamS58PAVdXv`"
+        );
+    }
+
+    #[test]
+    fn the_wrong_length_is_refused() {
+        let short = bs58::encode([1u8; 8]).with_check().into_string();
+        assert!(DocumentId::parse(&short).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn ids_round_trip(bytes in any::<[u8; 16]>()) {
+            let id = DocumentId::from_bytes(bytes);
+            prop_assert_eq!(DocumentId::parse(&id.to_string()).expect("parses"), id);
+            prop_assert_eq!(DocumentId::parse(&id.url()).expect("parses"), id);
+        }
+    }
+}

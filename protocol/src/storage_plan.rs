@@ -1,0 +1,149 @@
+//! When to write what: incremental chunks after each batch of changes, and a
+//! compaction into one snapshot once the chunks outweigh it, so a document
+//! edited for months does not grow without bound in storage.
+
+use automerge::{
+    AutoCommit, AutomergeError, ChangeHash, LoadOptions, OnPartialLoad, VerificationMode,
+};
+
+use crate::{DocumentId, SyncError};
+
+/// Compact once this many chunks have been appended since the last snapshot…
+const MAX_CHUNKS: usize = 64;
+
+/// A write a storage engine must perform, in order, for one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageTask {
+    /// Add `chunk` after the document's existing chunks.
+    Append { doc: DocumentId, chunk: Vec<u8> },
+    /// Replace every stored chunk of the document with `snapshot`, atomically.
+    Compact { doc: DocumentId, snapshot: Vec<u8> },
+}
+
+impl StorageTask {
+    pub fn doc(&self) -> DocumentId {
+        match self {
+            StorageTask::Append { doc, .. } | StorageTask::Compact { doc, .. } => *doc,
+        }
+    }
+}
+
+/// What has been written of one document, and what to write next.
+#[derive(Debug, Clone, Default)]
+pub struct StoragePlan {
+    saved_heads: Vec<ChangeHash>,
+    chunks_since_snapshot: usize,
+    bytes_since_snapshot: usize,
+    snapshot_bytes: usize,
+}
+
+impl StoragePlan {
+    /// The plan for a document just loaded from `chunk_sizes` stored chunks.
+    pub fn loaded(doc: &mut AutoCommit, chunk_sizes: &[usize]) -> Self {
+        StoragePlan {
+            saved_heads: doc.get_heads(),
+            chunks_since_snapshot: chunk_sizes.len().saturating_sub(1),
+            bytes_since_snapshot: chunk_sizes.iter().skip(1).sum(),
+            snapshot_bytes: chunk_sizes.first().copied().unwrap_or(0),
+        }
+    }
+
+    /// The write that brings storage up to `doc`, if it has unsaved changes.
+    pub fn next_task(&mut self, id: DocumentId, doc: &mut AutoCommit) -> Option<StorageTask> {
+        let heads = doc.get_heads();
+        if heads == self.saved_heads {
+            return None;
+        }
+        let chunk = doc.save_after(&self.saved_heads);
+        self.saved_heads = heads;
+        let compact = self.chunks_since_snapshot + 1 >= MAX_CHUNKS
+            || self.bytes_since_snapshot + chunk.len() > self.snapshot_bytes.max(4096);
+        if compact {
+            let snapshot = doc.save();
+            self.snapshot_bytes = snapshot.len();
+            self.chunks_since_snapshot = 0;
+            self.bytes_since_snapshot = 0;
+            Some(StorageTask::Compact { doc: id, snapshot })
+        } else {
+            self.chunks_since_snapshot += 1;
+            self.bytes_since_snapshot += chunk.len();
+            Some(StorageTask::Append { doc: id, chunk })
+        }
+    }
+}
+
+/// A document loaded from its stored chunks, oldest first. A chunk that does
+/// not load is reported, not fatal: the rest still loads, so one damaged
+/// write never costs a person the whole record.
+pub fn load_chunks(chunks: &[Vec<u8>]) -> (AutoCommit, Vec<SyncError>) {
+    let mut doc = AutoCommit::new();
+    let mut errors = Vec::new();
+    for chunk in chunks {
+        // automerge's incremental load skips a damaged tail silently; parse
+        // strictly first so damage is reported.
+        let strict = LoadOptions::new()
+            .on_partial_load(OnPartialLoad::Error)
+            .verification_mode(VerificationMode::DontCheck);
+        let parsed = match AutoCommit::load_with_options(chunk, strict) {
+            // A run of changes on its own lacks its ancestors: that is fine.
+            Ok(_) | Err(AutomergeError::MissingDeps) => Ok(0),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = parsed.and_then(|_| doc.load_incremental(chunk)) {
+            errors.push(SyncError::Automerge(e));
+        }
+    }
+    (doc, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ROOT, ReadDoc};
+
+    fn replay(tasks: &[StorageTask]) -> Vec<Vec<u8>> {
+        let mut stored: Vec<Vec<u8>> = Vec::new();
+        for t in tasks {
+            match t {
+                StorageTask::Append { chunk, .. } => stored.push(chunk.clone()),
+                StorageTask::Compact { snapshot, .. } => stored = vec![snapshot.clone()],
+            }
+        }
+        stored
+    }
+
+    #[test]
+    fn many_small_edits_stay_bounded_and_reload_exactly() {
+        let id = DocumentId::from_bytes([3; 16]);
+        let mut doc = AutoCommit::new();
+        let text = doc.put_object(ROOT, "t", ObjType::Text).expect("text");
+        let mut plan = StoragePlan::default();
+        let mut tasks = Vec::new();
+        for i in 0..1000 {
+            doc.splice_text(&text, i, 0, "x").expect("type");
+            doc.commit();
+            tasks.extend(plan.next_task(id, &mut doc));
+        }
+        assert!(
+            plan.next_task(id, &mut doc).is_none(),
+            "nothing left to save"
+        );
+        let stored = replay(&tasks);
+        assert!(stored.len() <= MAX_CHUNKS, "{} chunks", stored.len());
+        let (mut back, errors) = load_chunks(&stored);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(back.get_heads(), doc.get_heads());
+        assert_eq!(back.text(&text).expect("text").len(), 1000);
+    }
+
+    #[test]
+    fn a_damaged_chunk_loses_only_itself() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "a", 1_i64).expect("put");
+        let first = doc.save();
+        let (mut back, errors) = load_chunks(&[first, b"not an automerge chunk".to_vec()]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(back.get_heads(), doc.get_heads());
+    }
+}
