@@ -1,1 +1,3 @@
+//! Fieldbook's browser client.
 
+pub mod store;
