@@ -1,1 +1,93 @@
-fn main() {}
+//! `sync-server`: run Fieldbook's relay.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use sync_server::{Relay, run};
+use tracing_subscriber::EnvFilter;
+
+/// Fieldbook's relay: syncs and stores automerge documents, serves the app.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Directory for the embedded document store.
+    #[arg(long, default_value = "./data")]
+    data: PathBuf,
+    /// The built app (Trunk's dist/), served at /.
+    #[arg(long)]
+    dist: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let args = Args::parse();
+    let relay = match Relay::open_dir(&args.data) {
+        Ok(relay) => relay,
+        Err(e) => {
+            tracing::error!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!("cannot listen on {}: {e}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(args.listen);
+    tracing::info!(
+        data = %args.data.display(),
+        index = %relay.workspace().index_url,
+        peer = %relay.peer_id(),
+        "relay ready"
+    );
+    if args.dist.is_some() {
+        println!("Fieldbook is running: open http://{addr}/");
+    } else {
+        println!("Fieldbook relay listening on ws://{addr}/sync");
+    }
+    match run(listener, relay, args.dist, shutdown_signal()).await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!("server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

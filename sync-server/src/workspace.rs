@@ -1,0 +1,84 @@
+//! The relay's default workspace: the id of its index document, created on
+//! first start and kept in storage, so every browser that opens this relay
+//! lists the same records.
+
+use automerge::ActorId;
+use model::WorkspaceIndex;
+use protocol::{DocumentId, StorageTask};
+use rand::Rng;
+use serde::Serialize;
+
+use crate::storage::{Storage, StorageError};
+
+const INDEX_KEY: &str = "workspace.default.index";
+const STORAGE_ID_KEY: &str = "relay.storage-id";
+
+/// What a browser needs to join the workspace.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workspace {
+    pub index_document_id: String,
+    pub index_url: String,
+}
+
+/// The default workspace, created (index document stored) if this is the
+/// first start on this storage.
+pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> {
+    let id = match storage.get_meta(INDEX_KEY)? {
+        Some(existing) => match DocumentId::parse(&existing) {
+            Ok(id) => id,
+            Err(e) => {
+                return Err(StorageError::Meta {
+                    key: INDEX_KEY.into(),
+                    reason: e.to_string(),
+                });
+            }
+        },
+        None => {
+            let id = DocumentId::from_bytes(rand::rng().random());
+            let mut index = WorkspaceIndex::genesis(ActorId::random());
+            storage.apply(&StorageTask::Compact {
+                doc: id,
+                snapshot: index.save(),
+            })?;
+            storage.set_meta(INDEX_KEY, &id.to_string())?;
+            id
+        }
+    };
+    Ok(Workspace {
+        index_document_id: id.to_string(),
+        index_url: id.url(),
+    })
+}
+
+/// This relay's storage id, stable across restarts (automerge-repo peers use
+/// it to recognise a peer that keeps documents).
+pub fn storage_id(storage: &dyn Storage) -> Result<String, StorageError> {
+    if let Some(id) = storage.get_meta(STORAGE_ID_KEY)? {
+        return Ok(id);
+    }
+    let bytes: [u8; 16] = rand::rng().random();
+    let id = protocol::PeerId::from_random("storage", bytes).to_string();
+    storage.set_meta(STORAGE_ID_KEY, &id)?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::MemoryStorage;
+
+    #[test]
+    fn the_default_workspace_is_created_once() {
+        let storage = MemoryStorage::default();
+        let first = ensure_default(&storage).expect("create");
+        let again = ensure_default(&storage).expect("reuse");
+        assert_eq!(first.index_document_id, again.index_document_id);
+        let id = DocumentId::parse(&first.index_document_id).expect("valid id");
+        assert_eq!(storage.load(&id).expect("stored").len(), 1);
+        assert_eq!(
+            storage_id(&storage).expect("id"),
+            storage_id(&storage).expect("same id")
+        );
+    }
+}

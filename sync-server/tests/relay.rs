@@ -1,0 +1,342 @@
+//! The relay over a real socket on port 0, spoken to in raw protocol.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use automerge::AutoCommit;
+use futures_util::{SinkExt, StreamExt};
+use model::{AccountPlan, PlanField};
+use protocol::{DocSync, DocumentId, Handshake, Message, PeerId, PeerMetadata};
+use sync_server::storage::MemoryStorage;
+use sync_server::{Relay, run};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message as Frame;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+struct Server {
+    url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    async fn start(relay: Relay) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(run(listener, relay, None, async {
+            let _ = stopped.await;
+        }));
+        Server {
+            url: format!("ws://{addr}/sync"),
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let stopped = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
+        assert!(stopped.is_ok(), "relay stops within 5 s of shutdown");
+    }
+}
+
+/// A minimal protocol client: one peer id, docs synced through `DocSync`.
+struct Client {
+    me: PeerId,
+    relay: PeerId,
+    ws: Ws,
+}
+
+impl Client {
+    async fn connect(url: &str, name: &str) -> Self {
+        let (mut ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("connect");
+        let me = PeerId::new(name);
+        let join = Handshake::join(&me, PeerMetadata::default());
+        ws.send(Frame::Binary(join.encode().into()))
+            .await
+            .expect("send join");
+        let answer = recv(&mut ws).await.expect("peer message");
+        let relay = Handshake::confirm(&me, &answer).expect("handshake");
+        Client { me, relay, ws }
+    }
+
+    async fn send(&mut self, m: Message) {
+        self.ws
+            .send(Frame::Binary(m.encode().into()))
+            .await
+            .expect("send");
+    }
+
+    /// Sync `doc` with the relay until neither side has more to say.
+    /// Returns the last message that was not a sync (e.g. doc-unavailable).
+    async fn sync(&mut self, doc: &mut DocSync, request: bool) -> Option<Message> {
+        doc.add_peer(&self.relay);
+        let mut first = true;
+        loop {
+            if let Some(data) = doc.outgoing_for(&self.relay) {
+                let (sender_id, target_id, document_id) =
+                    (self.me.clone(), self.relay.clone(), doc.id());
+                let m = if request && first {
+                    Message::Request {
+                        sender_id,
+                        target_id,
+                        document_id,
+                        data,
+                    }
+                } else {
+                    Message::Sync {
+                        sender_id,
+                        target_id,
+                        document_id,
+                        data,
+                    }
+                };
+                first = false;
+                self.send(m).await;
+            }
+            match recv(&mut self.ws).await {
+                Some(Message::Sync { data, .. }) => {
+                    doc.receive(&self.relay, &data).expect("valid sync");
+                }
+                None => return None,
+                Some(other) => return Some(other),
+            }
+        }
+    }
+}
+
+/// The next protocol message, or `None` after 500 ms of silence or a close.
+async fn recv(ws: &mut Ws) -> Option<Message> {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_millis(500), ws.next())
+            .await
+            .ok()??
+            .ok()?;
+        match frame {
+            Frame::Binary(b) => return Some(Message::decode(&b).expect("relay sends valid cbor")),
+            Frame::Close(_) => return None,
+            _ => continue,
+        }
+    }
+}
+
+fn new_plan(title: &str) -> DocSync {
+    let mut doc = AutoCommit::new();
+    AccountPlan::create(&mut doc, title).expect("create");
+    AccountPlan::set_text(&mut doc, PlanField::Vision, "Land and expand").expect("edit");
+    DocSync::new(DocumentId::from_bytes(rand_bytes()), doc)
+}
+
+fn rand_bytes() -> [u8; 16] {
+    let mut b = [0u8; 16];
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos();
+    b.copy_from_slice(&n.to_le_bytes());
+    b
+}
+
+fn memory_relay() -> Relay {
+    Relay::open(Arc::new(MemoryStorage::default())).expect("relay")
+}
+
+#[tokio::test]
+async fn a_document_uploaded_by_one_client_is_found_by_another() {
+    let server = Server::start(memory_relay()).await;
+    let mut alice = Client::connect(&server.url, "alice").await;
+    let mut plan = new_plan("Contoso");
+    assert_eq!(alice.sync(&mut plan, false).await, None);
+
+    let mut bob = Client::connect(&server.url, "bob").await;
+    let mut copy = DocSync::new(plan.id(), AutoCommit::new());
+    assert_eq!(bob.sync(&mut copy, true).await, None);
+    assert_eq!(copy.heads(), plan.heads());
+    assert_eq!(
+        AccountPlan::read(copy.doc()).expect("read").title,
+        "Contoso"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn live_edits_reach_the_other_client_without_asking() {
+    let server = Server::start(memory_relay()).await;
+    let mut alice = Client::connect(&server.url, "alice").await;
+    let mut bob = Client::connect(&server.url, "bob").await;
+    let mut a = new_plan("Fabrikam");
+    alice.sync(&mut a, false).await;
+    let mut b = DocSync::new(a.id(), AutoCommit::new());
+    bob.sync(&mut b, true).await;
+
+    AccountPlan::set_text(a.doc_mut(), PlanField::Vision, "Land, expand, renew").expect("edit");
+    alice.sync(&mut a, false).await;
+    // Bob sends nothing: the relay pushes the change to him.
+    let pushed = recv(&mut bob.ws).await;
+    let Some(Message::Sync { data, .. }) = pushed else {
+        panic!("expected a pushed sync message, got {pushed:?}");
+    };
+    b.receive(&bob.relay, &data).expect("apply");
+    bob.sync(&mut b, false).await;
+    assert_eq!(
+        AccountPlan::text(b.doc(), PlanField::Vision).expect("read"),
+        "Land, expand, renew"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_document_is_unavailable_until_someone_uploads_it() {
+    let server = Server::start(memory_relay()).await;
+    let mut bob = Client::connect(&server.url, "bob").await;
+    let plan_id = DocumentId::from_bytes([42; 16]);
+    let mut wanted = DocSync::new(plan_id, AutoCommit::new());
+    let answer = bob.sync(&mut wanted, true).await;
+    assert_eq!(
+        answer,
+        Some(Message::DocUnavailable {
+            sender_id: bob.relay.clone(),
+            target_id: bob.me.clone(),
+            document_id: plan_id,
+        })
+    );
+
+    // Alice uploads it later: Bob, who asked, receives it unprompted.
+    let mut alice = Client::connect(&server.url, "alice").await;
+    let mut plan = new_plan("Northwind");
+    let mut uploaded = DocSync::new(plan_id, plan.doc_mut().clone());
+    alice.sync(&mut uploaded, false).await;
+    let pushed = recv(&mut bob.ws).await;
+    let Some(Message::Sync { data, .. }) = pushed else {
+        panic!("expected the document to be pushed, got {pushed:?}");
+    };
+    wanted.receive(&bob.relay, &data).expect("apply");
+    bob.sync(&mut wanted, false).await;
+    assert_eq!(
+        AccountPlan::read(wanted.doc()).expect("read").title,
+        "Northwind"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_malformed_message_closes_only_that_connection() {
+    let server = Server::start(memory_relay()).await;
+    let mut good = Client::connect(&server.url, "good").await;
+    let mut bad = Client::connect(&server.url, "bad").await;
+    bad.ws
+        .send(Frame::Binary(b"\xa1\x64type".to_vec().into()))
+        .await
+        .expect("send garbage");
+    match recv(&mut bad.ws).await {
+        Some(Message::Error { message, .. }) => {
+            assert!(message.starts_with("malformed message"), "{message}")
+        }
+        other => panic!("expected an error message, got {other:?}"),
+    }
+    assert_eq!(recv(&mut bad.ws).await, None, "connection closed");
+
+    let mut plan = new_plan("Still serving");
+    assert_eq!(good.sync(&mut plan, false).await, None);
+    assert!(plan.unconfirmed_changes(&good.relay) == 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_before_join_or_with_a_spoofed_sender_is_refused() {
+    let server = Server::start(memory_relay()).await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(&server.url)
+        .await
+        .expect("connect");
+    let leave = Message::Leave {
+        sender_id: PeerId::new("x"),
+    };
+    ws.send(Frame::Binary(leave.encode().into()))
+        .await
+        .expect("send");
+    match recv(&mut ws).await {
+        Some(Message::Error { message, .. }) => {
+            assert_eq!(message, "expected a `join` message first, got `leave`")
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
+
+    let mut mallory = Client::connect(&server.url, "mallory").await;
+    let spoofed = Message::Sync {
+        sender_id: PeerId::new("alice"),
+        target_id: mallory.relay.clone(),
+        document_id: DocumentId::from_bytes([1; 16]),
+        data: vec![1, 2, 3],
+    };
+    mallory.send(spoofed).await;
+    match recv(&mut mallory.ws).await {
+        Some(Message::Error { message, .. }) => {
+            assert!(
+                message.contains("is not this connection's peer"),
+                "{message}"
+            )
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn documents_survive_a_restart_on_the_embedded_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan_id;
+    let heads;
+    {
+        let server = Server::start(Relay::open_dir(dir.path()).expect("relay")).await;
+        let mut alice = Client::connect(&server.url, "alice").await;
+        let mut plan = new_plan("Persisted");
+        alice.sync(&mut plan, false).await;
+        plan_id = plan.id();
+        heads = plan.heads();
+        server.stop().await;
+    }
+    let relay = Relay::open_dir(dir.path()).expect("reopen");
+    let server = Server::start(relay).await;
+    let mut bob = Client::connect(&server.url, "bob").await;
+    let mut copy = DocSync::new(plan_id, AutoCommit::new());
+    assert_eq!(bob.sync(&mut copy, true).await, None);
+    assert_eq!(copy.heads(), heads);
+    server.stop().await;
+    assert_workspace_is_stable(dir.path());
+}
+
+fn assert_workspace_is_stable(dir: &Path) {
+    let a = Relay::open_dir(dir).expect("open");
+    let b = Relay::open_dir(dir).expect("open again");
+    assert_eq!(
+        a.workspace().index_document_id,
+        b.workspace().index_document_id
+    );
+}
+
+#[tokio::test]
+async fn the_workspace_index_can_be_requested() {
+    let relay = memory_relay();
+    let index = DocumentId::parse(&relay.workspace().index_document_id).expect("id");
+    let server = Server::start(relay).await;
+    let mut c = Client::connect(&server.url, "c").await;
+    let mut copy = DocSync::new(index, AutoCommit::new());
+    assert_eq!(c.sync(&mut copy, true).await, None);
+    assert!(
+        model::WorkspaceIndex::records(copy.doc())
+            .expect("index")
+            .is_empty()
+    );
+    server.stop().await;
+}
