@@ -162,16 +162,27 @@ impl DocSync {
             .map(sync::Message::encode)
     }
 
+    /// The heads `peer` has confirmed sharing with us in this session.
+    pub fn shared_heads(&self, peer: &PeerId) -> Option<&[ChangeHash]> {
+        self.peers.get(peer).map(|s| s.shared_heads.as_slice())
+    }
+
+    /// How many changes of the document are not ancestors of `heads` (all of
+    /// them for empty `heads`).
+    pub fn changes_since(&mut self, heads: &[ChangeHash]) -> usize {
+        self.doc.get_changes_meta(heads).len()
+    }
+
     /// How many of our changes `peer` has not confirmed having.
     pub fn unconfirmed_changes(&mut self, peer: &PeerId) -> usize {
         let Some(state) = self.peers.get(peer) else {
-            return self.doc.get_changes_meta(&[]).len();
+            return self.changes_since(&[]);
         };
         if self.doc.has_our_changes(state) {
             return 0;
         }
         let shared = state.shared_heads.clone();
-        self.doc.get_changes_meta(&shared).len()
+        self.changes_since(&shared)
     }
 
     /// The write that brings storage up to date, if any.

@@ -9,8 +9,10 @@
 //!   out as values; the browser client and the relay each drive it.
 //! - [`StoragePlan`]: when to append an incremental chunk and when to compact
 //!   a document's chunks into one snapshot.
-//! - [`Handshake`]: the join/peer exchange that opens every connection.
+//! - [`Handshake`]: the join/peer exchange that opens every connection, and
+//!   [`ClientSession`]: the client's side of a relay connection.
 
+mod client;
 mod doc_sync;
 mod document_id;
 mod error;
@@ -19,6 +21,7 @@ mod message;
 mod peer_id;
 mod storage_plan;
 
+pub use client::{ClientError, ClientEvent, ClientSession};
 pub use doc_sync::{DocSync, Outgoing, Received};
 pub use document_id::DocumentId;
 pub use error::{DecodeError, SyncError};
