@@ -1,1 +1,382 @@
-//! placeholder until the store lands
+//! Fieldbook's local storage: the browser's IndexedDB, holding every
+//! automerge document this device knows as a list of stored chunks, and a few
+//! small settings (the workspace id, this device's peer id).
+//!
+//! Schema (database version 1):
+//!
+//! - object store `chunks`: key `[documentId, seq]` (the bs58check id string
+//!   and a whole number), value a `Uint8Array` with one automerge chunk.
+//!   IndexedDB orders array keys element by element, so one document's chunks
+//!   are contiguous and in `seq` order: one key range reads them oldest first.
+//!   A compaction replaces them all with one snapshot at `seq` 0; appends go
+//!   after the highest `seq` present, found in the same transaction.
+//! - object store `meta`: string key → string value.
+//!
+//! Every [`Store::apply`] is a single readwrite transaction, so a write lands
+//! whole or not at all. Records that do not have the shape above are reported
+//! as [`StoreError::Corrupt`], never a panic.
+
+use indexed_db_futures::KeyRange;
+use indexed_db_futures::cursor::CursorDirection;
+use indexed_db_futures::database::Database;
+use indexed_db_futures::error::{Error as IdbError, OpenDbError};
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::typed_array::Uint8ArraySlice;
+use js_sys::{Array, Uint8Array};
+use protocol::{DocumentId, StorageTask};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The schema version; bump it (and extend the upgrade) when stores change.
+const VERSION: u32 = 1;
+const CHUNKS: &str = "chunks";
+const META: &str = "meta";
+/// The largest `seq` that still has an exact successor as a JS number.
+const MAX_SEQ: f64 = 9_007_199_254_740_990.0;
+
+/// What went wrong, naming the database, document, setting or record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database `{name}`: {reason}")]
+    Open { name: String, reason: String },
+    #[error("cannot read document {doc}: {reason}")]
+    Read { doc: DocumentId, reason: String },
+    #[error("cannot write document {doc}: {reason}")]
+    Write { doc: DocumentId, reason: String },
+    #[error("cannot list stored documents: {reason}")]
+    List { reason: String },
+    #[error("cannot read setting `{key}`: {reason}")]
+    ReadMeta { key: String, reason: String },
+    #[error("cannot write setting `{key}`: {reason}")]
+    WriteMeta { key: String, reason: String },
+    /// A stored record that does not have the shape this module writes.
+    #[error("corrupt record {key} in `{store}`: {reason}")]
+    Corrupt {
+        store: &'static str,
+        key: String,
+        reason: String,
+    },
+}
+
+/// An open Fieldbook database. Cloning is cheap: clones share the connection.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens (and creates/upgrades) the database `name`.
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let opened = Database::open(name)
+            .with_version(VERSION)
+            .with_on_upgrade_needed(|_event, db| {
+                let existing: Vec<String> = db.object_store_names().collect();
+                for store in [CHUNKS, META] {
+                    if !existing.iter().any(|n| n == store) {
+                        db.create_object_store(store).build()?;
+                    }
+                }
+                Ok(())
+            })
+            .await;
+        let db = opened.map_err(|e| StoreError::Open {
+            name: name.to_owned(),
+            reason: open_reason(&e),
+        })?;
+        Ok(Store { db })
+    }
+
+    /// All stored chunks of a document, oldest first (empty if none).
+    pub async fn load(&self, doc: &DocumentId) -> Result<Vec<Vec<u8>>, StoreError> {
+        let doc = *doc;
+        let read = |e: IdbError| StoreError::Read {
+            doc,
+            reason: e.to_string(),
+        };
+        let id = doc.to_string();
+        let tx = self.db.transaction(CHUNKS).build().map_err(read)?;
+        let store = tx.object_store(CHUNKS).map_err(read)?;
+        // Both requests go out now and run in key order within one snapshot.
+        let keys = store
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(doc_range(&id))
+            .primitive()
+            .map_err(read)?;
+        let values = store
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(doc_range(&id))
+            .primitive()
+            .map_err(read)?;
+        let keys = keys
+            .await
+            .map_err(read)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read)?;
+        let values = values
+            .await
+            .map_err(read)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read)?;
+        if keys.len() != values.len() {
+            return Err(StoreError::Read {
+                doc,
+                reason: format!("{} keys but {} chunks", keys.len(), values.len()),
+            });
+        }
+        keys.iter()
+            .zip(values)
+            .map(|(key, value)| {
+                decode_chunk_key(key, Some(&id))?;
+                match value.dyn_into::<Uint8Array>() {
+                    Ok(bytes) => Ok(bytes.to_vec()),
+                    Err(other) => Err(corrupt(
+                        CHUNKS,
+                        key,
+                        format!("value is {}, not a Uint8Array", describe(&other)),
+                    )),
+                }
+            })
+            .collect()
+    }
+
+    /// Performs one storage task atomically (one IndexedDB transaction):
+    /// `Append` adds the chunk after the document's existing chunks, `Compact`
+    /// replaces all of them with the snapshot.
+    pub async fn apply(&self, task: &StorageTask) -> Result<(), StoreError> {
+        let doc = task.doc();
+        let write = |e: IdbError| StoreError::Write {
+            doc,
+            reason: e.to_string(),
+        };
+        let id = doc.to_string();
+        let tx = self
+            .db
+            .transaction(CHUNKS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write)?;
+        let store = tx.object_store(CHUNKS).map_err(write)?;
+        match task {
+            StorageTask::Append { chunk, .. } => {
+                let last = store
+                    .open_key_cursor()
+                    .with_query::<JsValue, _>(doc_range(&id))
+                    .with_direction(CursorDirection::Prev)
+                    .primitive()
+                    .map_err(write)?
+                    .await
+                    .map_err(write)?;
+                let seq = match last {
+                    None => 0.0,
+                    Some(cursor) => match cursor.primary_key::<JsValue>().map_err(write)? {
+                        None => 0.0,
+                        Some(key) => {
+                            let last = decode_chunk_key(&key, Some(&id))?.1;
+                            if last >= MAX_SEQ {
+                                return Err(corrupt(CHUNKS, &key, "sequence number exhausted"));
+                            }
+                            last + 1.0
+                        }
+                    },
+                };
+                // `add`, not `put`: never overwrite a chunk.
+                store
+                    .add(Uint8ArraySlice::new(chunk))
+                    .with_key(chunk_key(&id, seq))
+                    .without_key_type()
+                    .primitive()
+                    .map_err(write)?
+                    .await
+                    .map_err(write)?;
+            }
+            StorageTask::Compact { snapshot, .. } => {
+                store
+                    .delete::<JsValue, _>(doc_range(&id))
+                    .primitive()
+                    .map_err(write)?
+                    .await
+                    .map_err(write)?;
+                store
+                    .add(Uint8ArraySlice::new(snapshot))
+                    .with_key(chunk_key(&id, 0.0))
+                    .without_key_type()
+                    .primitive()
+                    .map_err(write)?
+                    .await
+                    .map_err(write)?;
+            }
+        }
+        tx.commit().await.map_err(write)
+    }
+
+    /// Ids of all documents that have at least one stored chunk, in key order.
+    pub async fn documents(&self) -> Result<Vec<DocumentId>, StoreError> {
+        let list = |e: IdbError| StoreError::List {
+            reason: e.to_string(),
+        };
+        let tx = self.db.transaction(CHUNKS).build().map_err(list)?;
+        let store = tx.object_store(CHUNKS).map_err(list)?;
+        let keys = store
+            .get_all_keys::<JsValue>()
+            .primitive()
+            .map_err(list)?
+            .await
+            .map_err(list)?;
+        let mut docs: Vec<DocumentId> = Vec::new();
+        let mut previous: Option<String> = None;
+        for key in keys {
+            let key = key.map_err(list)?;
+            let (id, _) = decode_chunk_key(&key, None)?;
+            if previous.as_deref() == Some(id.as_str()) {
+                continue;
+            }
+            let doc = DocumentId::parse(&id).map_err(|e| corrupt(CHUNKS, &key, e.to_string()))?;
+            docs.push(doc);
+            previous = Some(id);
+        }
+        Ok(docs)
+    }
+
+    /// The setting `key`, if it was ever set.
+    pub async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let read = |e: IdbError| StoreError::ReadMeta {
+            key: key.to_owned(),
+            reason: e.to_string(),
+        };
+        let tx = self.db.transaction(META).build().map_err(read)?;
+        let store = tx.object_store(META).map_err(read)?;
+        let value = store
+            .get::<JsValue, _, _>(key)
+            .primitive()
+            .map_err(read)?
+            .await
+            .map_err(read)?;
+        match value {
+            None => Ok(None),
+            Some(value) => match value.as_string() {
+                Some(s) => Ok(Some(s)),
+                None => Err(corrupt(
+                    META,
+                    &JsValue::from_str(key),
+                    format!("value is {}, not a string", describe(&value)),
+                )),
+            },
+        }
+    }
+
+    /// Sets (or overwrites) the setting `key`.
+    pub async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let write = |e: IdbError| StoreError::WriteMeta {
+            key: key.to_owned(),
+            reason: e.to_string(),
+        };
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write)?;
+        let store = tx.object_store(META).map_err(write)?;
+        store
+            .put(value)
+            .with_key(key)
+            .without_key_type()
+            .primitive()
+            .map_err(write)?
+            .await
+            .map_err(write)?;
+        tx.commit().await.map_err(write)
+    }
+}
+
+/// The key of chunk `seq` of document `id`.
+fn chunk_key(id: &str, seq: f64) -> JsValue {
+    Array::of2(&JsValue::from_str(id), &JsValue::from_f64(seq)).into()
+}
+
+/// Every chunk key of document `id`: `[id, 0]` through `[id, +∞]`.
+fn doc_range(id: &str) -> KeyRange<JsValue> {
+    KeyRange::Bound(
+        chunk_key(id, 0.0),
+        false,
+        chunk_key(id, f64::INFINITY),
+        false,
+    )
+}
+
+/// `[id, seq]` out of a stored chunk key, checking it belongs to `expected`.
+fn decode_chunk_key(key: &JsValue, expected: Option<&str>) -> Result<(String, f64), StoreError> {
+    let bad = |reason: &str| corrupt(CHUNKS, key, reason);
+    let parts = key
+        .dyn_ref::<Array>()
+        .ok_or_else(|| bad("key is not an array"))?;
+    if parts.length() != 2 {
+        return Err(bad("key is not a [document id, sequence number] pair"));
+    }
+    let id = parts
+        .get(0)
+        .as_string()
+        .ok_or_else(|| bad("document id is not a string"))?;
+    let seq = parts
+        .get(1)
+        .as_f64()
+        .filter(|s| s.is_finite() && *s >= 0.0 && s.fract() == 0.0)
+        .ok_or_else(|| bad("sequence number is not a whole number"))?;
+    if expected.is_some_and(|e| e != id) {
+        return Err(bad("key belongs to another document"));
+    }
+    Ok((id, seq))
+}
+
+fn corrupt(store: &'static str, key: &JsValue, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt {
+        store,
+        key: render(key),
+        reason: reason.into(),
+    }
+}
+
+/// A stored key as JSON (`["4NMN…",3]`), for error messages.
+fn render(key: &JsValue) -> String {
+    js_sys::JSON::stringify(key)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| format!("{key:?}"))
+}
+
+/// A short description of an unexpected stored value: `a string`,
+/// `an ArrayBuffer`, `null`…
+fn describe(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".to_owned();
+    }
+    if value.is_undefined() {
+        return "undefined".to_owned();
+    }
+    let kind = if value.is_object() {
+        js_sys::Reflect::get(value, &JsValue::from_str("constructor"))
+            .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("name")))
+            .ok()
+            .and_then(|n| n.as_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "object".to_owned())
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    };
+    let article = match kind.chars().next() {
+        Some(c) if "aeiouAEIOU".contains(c) => "an",
+        _ => "a",
+    };
+    format!("{article} {kind}")
+}
+
+fn open_reason(e: &OpenDbError) -> String {
+    match e {
+        // indexed_db_futures reports every exception thrown by
+        // `indexedDB.open()` as `VersionZero`; ours is never zero.
+        OpenDbError::VersionZero => {
+            "the browser refused to open it (storage may be disabled)".to_owned()
+        }
+        other => other.to_string(),
+    }
+}
