@@ -15,7 +15,7 @@ mod text;
 pub use error::ModelError;
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
 pub use plan::{AccountPlan, PlanField};
-pub use text::{Splice, splice_between};
+pub use text::{Splice, remap_position, splice_between};
 
 /// Text positions in this crate count UTF-16 code units, as browsers and the
 /// JavaScript automerge do (the `utf16-indexing` feature of automerge).

@@ -5,6 +5,8 @@
 //! suffix kept), so concurrent typing by two people merges character by
 //! character instead of one overwriting the other.
 
+use automerge::{AutoCommit, ChangeHash, CursorPosition, MoveCursor, ObjId, ReadDoc};
+
 /// One edit: at `pos`, delete `delete` units, then insert `insert`.
 /// Positions and lengths count UTF-16 code units.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +50,21 @@ pub fn splice_between(old: &str, new: &str) -> Option<Splice> {
     })
 }
 
+/// Where a caret that was at `pos` in the text `obj` as of `old_heads` is now,
+/// after changes (local or remote) moved the text around it. A caret at the
+/// end stays at the end; text inserted exactly at the caret goes before it.
+pub fn remap_position(doc: &AutoCommit, obj: &ObjId, old_heads: &[ChangeHash], pos: usize) -> usize {
+    let old_len = doc.length_at(obj, old_heads);
+    let place = if pos >= old_len {
+        CursorPosition::End
+    } else {
+        CursorPosition::Index(pos)
+    };
+    doc.get_cursor_moving(obj, place, Some(old_heads), MoveCursor::After)
+        .and_then(|c| doc.get_cursor_position(obj, &c, None))
+        .unwrap_or_else(|_| pos.min(doc.length(obj)))
+}
+
 pub(crate) fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
@@ -88,6 +105,26 @@ mod tests {
     fn positions_count_utf16_units() {
         let s = splice_between("😀a", "😀ba").expect("differs");
         assert_eq!((s.pos, s.delete, s.insert.as_str()), (2, 0, "b"));
+    }
+
+    #[test]
+    fn a_caret_moves_with_text_inserted_before_it_and_not_after() {
+        use automerge::transaction::Transactable;
+        use automerge::{ObjType, ROOT};
+        let mut doc = AutoCommit::new();
+        let t = doc.put_object(ROOT, "t", ObjType::Text).expect("text");
+        doc.splice_text(&t, 0, 0, "hello world").expect("type");
+        let before = doc.get_heads();
+        doc.splice_text(&t, 0, 0, "Oh, ").expect("insert before");
+        doc.splice_text(&t, 15, 0, "!").expect("insert after");
+        // Caret after "hello" (5) moves by the 4 characters inserted before it.
+        assert_eq!(remap_position(&doc, &t, &before, 5), 9);
+        // A caret at the very end stays at the end.
+        assert_eq!(remap_position(&doc, &t, &before, 11), 16);
+        // A caret in deleted text lands where the text was.
+        let before = doc.get_heads();
+        doc.splice_text(&t, 4, 6, "").expect("delete");
+        assert_eq!(remap_position(&doc, &t, &before, 6), 4);
     }
 
     #[test]
