@@ -1,3 +1,19 @@
-//! Fieldbook's browser client.
+//! Fieldbook's browser client: a Leptos app over automerge documents kept in
+//! IndexedDB and synced with the relay.
+//!
+//! - [`store`]: IndexedDB storage of document chunks.
+//! - `sync`: the repository of documents, the relay connection, sync status.
+//! - `ui`: the frame (header, badge, routes) and shared components.
+//! - `features`: one folder per record kind.
 
+mod features;
 pub mod store;
+mod sync;
+mod ui;
+mod util;
+mod workspace;
+
+/// Mount the app on the page's `<body>`.
+pub fn start() {
+    leptos::mount::mount_to_body(ui::App);
+}

@@ -1,1 +1,5 @@
-fn main() {}
+//! The binary Trunk builds: starts the app.
+
+fn main() {
+    app::start();
+}

@@ -1,0 +1,3 @@
+//! One folder per record kind.
+
+pub mod plans;

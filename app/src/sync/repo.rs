@@ -1,0 +1,440 @@
+//! The client's repository: every document of the workspace, in memory as a
+//! [`DocSync`], saved to IndexedDB on every change and synced with the relay
+//! whenever a connection is up.
+//!
+//! Views read documents through [`Repo::read`] and change them through
+//! [`Repo::edit`]; each document has a revision signal that ticks on every
+//! change, local or remote, so exactly the views showing it re-render.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::str::FromStr;
+
+use automerge::transaction::CommitOptions;
+use automerge::{ActorId, AutoCommit, ChangeHash};
+use leptos::prelude::*;
+use model::{AccountPlan, ModelError, RecordEntry, RecordKind, WorkspaceIndex};
+use protocol::{
+    ClientEvent, ClientSession, DocSync, DocumentId, Message, PeerId, PeerMetadata, SyncError,
+};
+use thiserror::Error;
+
+use super::transport::{Transport, TransportEvent};
+use super::writes::WriteQueue;
+use super::{Connection, SyncStatus};
+use crate::store::{Store, StoreError};
+use crate::util::{now_ms, random_bytes, relay_url};
+
+#[derive(Debug, Error)]
+pub enum RepoError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("no document {0} on this device")]
+    NoSuchDocument(DocumentId),
+    #[error("document {doc}: {source}")]
+    Sync { doc: DocumentId, source: SyncError },
+}
+
+const PEER_KEY: &str = "device.peer-id";
+const CONFIRMED_PREFIX: &str = "confirmed/";
+
+pub struct Repo {
+    index: DocumentId,
+    docs: RefCell<HashMap<DocumentId, DocSync>>,
+    revisions: RefCell<HashMap<DocumentId, ArcRwSignal<u64>>>,
+    /// Docs the relay said it does not have (yet).
+    unavailable: RefCell<HashSet<DocumentId>>,
+    /// Heads the relay last confirmed having, per document (survives reloads).
+    confirmed: RefCell<HashMap<DocumentId, Vec<ChangeHash>>>,
+    /// Unconfirmed change count per document.
+    pending: RefCell<HashMap<DocumentId, usize>>,
+    session: RefCell<ClientSession>,
+    transport: RefCell<Option<Transport>>,
+    store: Store,
+    writes: WriteQueue,
+    pub status: SyncStatus,
+}
+
+impl Repo {
+    /// Load every document of the workspace whose index is `index` from this
+    /// device, then start syncing with the relay.
+    pub async fn open(store: Store, index: DocumentId) -> Result<Rc<Repo>, RepoError> {
+        let status = SyncStatus::new();
+        let me = match store.get_meta(PEER_KEY).await? {
+            Some(id) => PeerId::new(id),
+            None => {
+                let id = PeerId::from_random("fieldbook", random_bytes());
+                store.set_meta(PEER_KEY, id.as_str()).await?;
+                id
+            }
+        };
+        let repo = Rc::new(Repo {
+            index,
+            docs: RefCell::default(),
+            revisions: RefCell::default(),
+            unavailable: RefCell::default(),
+            confirmed: RefCell::default(),
+            pending: RefCell::default(),
+            session: RefCell::new(ClientSession::new(me)),
+            transport: RefCell::new(None),
+            writes: WriteQueue::new(store.clone(), status.unsaved, status.problem),
+            store,
+            status,
+        });
+
+        let mut ids: Vec<DocumentId> = repo.store.documents().await?;
+        if !ids.contains(&index) {
+            ids.push(index);
+        }
+        for id in ids {
+            repo.load(id).await?;
+        }
+        // Records listed in the index but never received on this device.
+        repo.ensure_listed_docs();
+        repo.recount_all();
+
+        let weak = Rc::downgrade(&repo);
+        let transport = Transport::start(relay_url(), move |event| {
+            if let Some(repo) = weak.upgrade() {
+                repo.on_transport(event);
+            }
+        });
+        *repo.transport.borrow_mut() = Some(transport);
+        Ok(repo)
+    }
+
+    async fn load(&self, id: DocumentId) -> Result<(), RepoError> {
+        let chunks = self.store.load(&id).await?;
+        let mut sync = if chunks.is_empty() && id == self.index {
+            // Never on this device: start from the shared genesis.
+            DocSync::new(id, WorkspaceIndex::genesis(ActorId::from(random_bytes().to_vec())))
+        } else {
+            let (sync, errors) = DocSync::loaded(id, &chunks);
+            for e in errors {
+                gloo::console::error!(format!("document {id}: a stored chunk did not load: {e}"));
+            }
+            sync
+        };
+        sync.doc_mut().set_actor(ActorId::from(random_bytes().to_vec()));
+        if let Some(heads) = self.store.get_meta(&confirmed_key(&id)).await? {
+            let heads: Vec<ChangeHash> = heads
+                .split(',')
+                .filter_map(|h| ChangeHash::from_str(h).ok())
+                .collect();
+            self.confirmed.borrow_mut().insert(id, heads);
+        }
+        if let Some(task) = sync.storage_task() {
+            self.writes.push(task);
+        }
+        self.docs.borrow_mut().insert(id, sync);
+        Ok(())
+    }
+
+    /// Make sure an (empty, to be requested) document exists for `id`.
+    fn ensure_doc(&self, id: DocumentId) {
+        let mut docs = self.docs.borrow_mut();
+        if docs.contains_key(&id) {
+            return;
+        }
+        let mut sync = DocSync::new(id, AutoCommit::new());
+        sync.doc_mut().set_actor(ActorId::from(random_bytes().to_vec()));
+        let message = self.session.borrow().next_message(&mut sync);
+        docs.insert(id, sync);
+        drop(docs);
+        if let Some(m) = message {
+            self.send(&m);
+        }
+    }
+
+    /// The revision signal of a document: read it to re-render on change.
+    pub fn revision(&self, id: DocumentId) -> ArcRwSignal<u64> {
+        self.revisions
+            .borrow_mut()
+            .entry(id)
+            .or_insert_with(|| ArcRwSignal::new(0))
+            .clone()
+    }
+
+    fn bump(&self, id: DocumentId) {
+        let signal = self.revision(id);
+        signal.update(|r| *r += 1);
+    }
+
+    /// Every record of the workspace, newest first (tracks the index).
+    pub fn records(&self) -> Vec<RecordEntry> {
+        self.revision(self.index).track();
+        self.index_records()
+    }
+
+    fn index_records(&self) -> Vec<RecordEntry> {
+        self.docs
+            .borrow()
+            .get(&self.index)
+            .and_then(|s| WorkspaceIndex::records(s.doc()).ok())
+            .unwrap_or_default()
+    }
+
+    fn ensure_listed_docs(&self) {
+        for entry in self.index_records() {
+            if let Ok(id) = DocumentId::parse(&entry.id) {
+                self.ensure_doc(id);
+            }
+        }
+    }
+
+    /// Read a document (`None` if it is not on this device). Tracks it.
+    pub fn read<R>(&self, id: DocumentId, f: impl FnOnce(&AutoCommit) -> R) -> Option<R> {
+        self.revision(id).track();
+        self.read_untracked(id, f)
+    }
+
+    /// Read a document without subscribing to its changes.
+    pub fn read_untracked<R>(&self, id: DocumentId, f: impl FnOnce(&AutoCommit) -> R) -> Option<R> {
+        self.docs.borrow().get(&id).map(|s| f(s.doc()))
+    }
+
+    /// The document's current heads (empty if it is not on this device).
+    pub fn heads(&self, id: DocumentId) -> Vec<ChangeHash> {
+        self.docs
+            .borrow_mut()
+            .get_mut(&id)
+            .map(DocSync::heads)
+            .unwrap_or_default()
+    }
+
+    /// True when the document is known but has no content on this device.
+    pub fn is_missing(&self, id: DocumentId) -> bool {
+        self.revision(id).track();
+        self.docs.borrow().get(&id).is_none_or(DocSync::is_empty)
+    }
+
+    /// True when the relay said it does not have the document.
+    pub fn is_unavailable(&self, id: DocumentId) -> bool {
+        self.revision(id).track();
+        self.unavailable.borrow().contains(&id)
+    }
+
+    /// Change a document: `f` edits it, the change is committed, saved on
+    /// this device and offered to the relay.
+    pub fn edit<R>(
+        &self,
+        id: DocumentId,
+        f: impl FnOnce(&mut AutoCommit) -> Result<R, ModelError>,
+    ) -> Result<R, RepoError> {
+        let (result, task, message) = {
+            let mut docs = self.docs.borrow_mut();
+            let sync = docs.get_mut(&id).ok_or(RepoError::NoSuchDocument(id))?;
+            let result = f(sync.doc_mut());
+            // Commit whatever `f` did, even on error: a half-done edit is
+            // still the person's work.
+            sync.doc_mut()
+                .commit_with(CommitOptions::default().with_time(now_ms() / 1000));
+            let task = sync.storage_task();
+            let message = self.session.borrow().next_message(sync);
+            (result?, task, message)
+        };
+        if let Some(task) = task {
+            self.writes.push(task);
+        }
+        if let Some(m) = message {
+            self.send(&m);
+        }
+        self.recount(id);
+        self.bump(id);
+        Ok(result)
+    }
+
+    /// Create a new account plan, list it in the workspace index, and
+    /// return its id.
+    pub fn create_plan(&self) -> Result<DocumentId, RepoError> {
+        let id = DocumentId::from_bytes(random_bytes());
+        let mut doc = AutoCommit::new().with_actor(ActorId::from(random_bytes().to_vec()));
+        AccountPlan::create(&mut doc, "")?;
+        self.docs.borrow_mut().insert(id, DocSync::new(id, doc));
+        self.edit(id, |_| Ok(()))?;
+        self.edit(self.index, |index| {
+            WorkspaceIndex::add(index, &id.to_string(), RecordKind::AccountPlan, now_ms())
+        })?;
+        Ok(id)
+    }
+
+    fn send(&self, message: &Message) {
+        if let Some(t) = self.transport.borrow().as_ref() {
+            t.send(&message.encode());
+        }
+    }
+
+    fn on_transport(&self, event: TransportEvent) {
+        match event {
+            TransportEvent::Open => {
+                let join = self.session.borrow_mut().on_open(PeerMetadata {
+                    storage_id: None,
+                    is_ephemeral: false,
+                });
+                self.send(&join);
+            }
+            TransportEvent::Closed => {
+                self.session.borrow_mut().on_close();
+                let relay_peers: Vec<PeerId> = {
+                    let docs = self.docs.borrow();
+                    docs.values().flat_map(|d| d.peers().cloned()).collect()
+                };
+                for sync in self.docs.borrow_mut().values_mut() {
+                    for p in &relay_peers {
+                        sync.remove_peer(p);
+                    }
+                }
+                self.status.connection.set(Connection::Offline);
+            }
+            TransportEvent::Frame(bytes) => {
+                let event = self.session.borrow_mut().on_frame(&bytes);
+                match event {
+                    Ok(event) => self.on_event(event),
+                    Err(e) => {
+                        gloo::console::error!(e.to_string());
+                        self.status.problem.set(Some(e.to_string()));
+                        if let Some(t) = self.transport.borrow().as_ref() {
+                            t.reset();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_event(&self, event: ClientEvent) {
+        match event {
+            ClientEvent::Connected(_) => {
+                self.status.problem.set(None);
+                self.status.connection.set(Connection::Online);
+                let ids: Vec<DocumentId> = self.docs.borrow().keys().copied().collect();
+                for id in ids {
+                    self.offer(id);
+                }
+            }
+            ClientEvent::Sync { doc, data } => self.receive(doc, &data),
+            ClientEvent::Unavailable(doc) => {
+                self.unavailable.borrow_mut().insert(doc);
+                self.bump(doc);
+            }
+            ClientEvent::RelayError(message) => {
+                gloo::console::warn!(format!("relay: {message}"));
+                self.status.problem.set(Some(message));
+            }
+            ClientEvent::Ephemeral(_) | ClientEvent::Ignored => {}
+        }
+    }
+
+    /// Send the relay the next sync message for `id`, if one is due.
+    fn offer(&self, id: DocumentId) {
+        let message = {
+            let mut docs = self.docs.borrow_mut();
+            let Some(sync) = docs.get_mut(&id) else {
+                return;
+            };
+            self.session.borrow().next_message(sync)
+        };
+        if let Some(m) = message {
+            self.send(&m);
+        }
+    }
+
+    fn receive(&self, id: DocumentId, data: &[u8]) {
+        self.ensure_doc(id);
+        let Some(relay) = self.session.borrow().relay().cloned() else {
+            return;
+        };
+        let outcome = {
+            let mut docs = self.docs.borrow_mut();
+            let Some(sync) = docs.get_mut(&id) else {
+                return;
+            };
+            match sync.receive(&relay, data) {
+                Ok(received) => {
+                    let shared = sync.shared_heads(&relay).map(<[ChangeHash]>::to_vec);
+                    Ok((received, sync.storage_task(), shared))
+                }
+                Err(source) => Err(RepoError::Sync { doc: id, source }),
+            }
+        };
+        let (received, task, shared) = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                gloo::console::error!(e.to_string());
+                self.status.problem.set(Some(e.to_string()));
+                return;
+            }
+        };
+        if let Some(task) = task {
+            self.writes.push(task);
+        }
+        if let Some(shared) = shared.filter(|s| !s.is_empty()) {
+            self.remember_confirmed(id, shared);
+        }
+        self.offer(id);
+        if received.new_changes > 0 {
+            self.unavailable.borrow_mut().remove(&id);
+            if id == self.index {
+                self.ensure_listed_docs();
+            }
+            self.bump(id);
+        }
+        self.recount(id);
+    }
+
+    fn remember_confirmed(&self, id: DocumentId, heads: Vec<ChangeHash>) {
+        let changed = self.confirmed.borrow().get(&id) != Some(&heads);
+        if !changed {
+            return;
+        }
+        let value = heads
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.confirmed.borrow_mut().insert(id, heads);
+        let store = self.store.clone();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = store.set_meta(&confirmed_key(&id), &value).await {
+                gloo::console::warn!(format!("could not remember sync progress: {e}"));
+            }
+        });
+    }
+
+    /// Recompute how many changes of `id` the relay has not confirmed.
+    fn recount(&self, id: DocumentId) {
+        let count = {
+            let mut docs = self.docs.borrow_mut();
+            let Some(sync) = docs.get_mut(&id) else {
+                return;
+            };
+            let relay = self.session.borrow().relay().cloned();
+            match relay.filter(|r| sync.has_peer(r)) {
+                Some(r) if sync.shared_heads(&r).is_some_and(|h| !h.is_empty()) => {
+                    sync.unconfirmed_changes(&r)
+                }
+                _ => {
+                    let confirmed = self.confirmed.borrow().get(&id).cloned().unwrap_or_default();
+                    sync.changes_since(&confirmed)
+                }
+            }
+        };
+        self.pending.borrow_mut().insert(id, count);
+        let total = self.pending.borrow().values().sum();
+        self.status.unconfirmed.set(total);
+    }
+
+    fn recount_all(&self) {
+        let ids: Vec<DocumentId> = self.docs.borrow().keys().copied().collect();
+        for id in ids {
+            self.recount(id);
+        }
+    }
+}
+
+fn confirmed_key(id: &DocumentId) -> String {
+    format!("{CONFIRMED_PREFIX}{id}")
+}

@@ -1,0 +1,73 @@
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use super::RepoHandle;
+use super::sync_badge::SyncBadge;
+use crate::features::plans::{PlanList, PlanPage};
+use crate::store::Store;
+use crate::sync::Repo;
+use crate::workspace;
+
+const DATABASE: &str = "fieldbook";
+
+async fn boot() -> Result<Rc<Repo>, String> {
+    let store = Store::open(DATABASE).await.map_err(|e| e.to_string())?;
+    let index = workspace::resolve(&store).await?;
+    Repo::open(store, index).await.map_err(|e| e.to_string())
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let booted = LocalResource::new(boot);
+    view! {
+        <Suspense fallback=|| view! { <Splash message="Opening your workspace…"/> }>
+            {move || {
+                booted
+                    .get()
+                    .map(|result| match result {
+                        Ok(repo) => view! { <Shell repo/> }.into_any(),
+                        Err(e) => view! { <Splash message=e error=true/> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Splash(#[prop(into)] message: String, #[prop(optional)] error: bool) -> impl IntoView {
+    view! {
+        <div class="splash" class:splash-error=error role=if error { "alert" } else { "status" }>
+            <div class="brand-mark" aria-hidden="true">"F"</div>
+            <p>{message}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Shell(repo: Rc<Repo>) -> impl IntoView {
+    let status = repo.status;
+    provide_context(RepoHandle(StoredValue::new_local(repo)));
+    view! {
+        <Router>
+            <header class="topbar">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"F"</span>
+                    <span class="brand-name">"Fieldbook"</span>
+                </A>
+                <nav class="topnav" aria-label="Records">
+                    <A href="/">"Account plans"</A>
+                </nav>
+                <SyncBadge status/>
+            </header>
+            <main class="content">
+                <Routes fallback=|| view! { <p class="empty">"There is nothing at this address."</p> }>
+                    <Route path=path!("/") view=PlanList/>
+                    <Route path=path!("/plans/:id") view=PlanPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,177 @@
+//! A text box bound to a collaborative text field.
+//!
+//! Typing turns the new value into one automerge splice (so two people typing
+//! in the same field merge character by character). When someone else's
+//! change lands, the box is updated in place and the caret and selection are
+//! carried across the change with automerge cursors, so they do not jump.
+
+use automerge::ChangeHash;
+use leptos::html;
+use leptos::prelude::*;
+use model::{AccountPlan, PlanField, remap_position};
+use protocol::DocumentId;
+use wasm_bindgen::JsCast;
+
+use super::use_repo;
+
+/// An `<input>` or `<textarea>`, seen through what both can do.
+enum Control {
+    Input(web_sys::HtmlInputElement),
+    Area(web_sys::HtmlTextAreaElement),
+}
+
+impl Control {
+    fn value(&self) -> String {
+        match self {
+            Control::Input(e) => e.value(),
+            Control::Area(e) => e.value(),
+        }
+    }
+    fn set_value(&self, v: &str) {
+        match self {
+            Control::Input(e) => e.set_value(v),
+            Control::Area(e) => e.set_value(v),
+        }
+    }
+    fn selection(&self) -> Option<(u32, u32)> {
+        let (s, e) = match self {
+            Control::Input(e) => (e.selection_start(), e.selection_end()),
+            Control::Area(e) => (e.selection_start(), e.selection_end()),
+        };
+        Some((s.ok()??, e.ok()??))
+    }
+    fn set_selection(&self, start: u32, end: u32) {
+        let _ = match self {
+            Control::Input(e) => e.set_selection_range(start, end),
+            Control::Area(e) => e.set_selection_range(start, end),
+        };
+    }
+    fn is_focused(&self) -> bool {
+        let el: &web_sys::Element = match self {
+            Control::Input(e) => e.unchecked_ref(),
+            Control::Area(e) => e.unchecked_ref(),
+        };
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .is_some_and(|a| &a == el)
+    }
+}
+
+/// A labelled, collaborative text field of an account plan.
+#[component]
+pub fn CollabText(
+    doc: DocumentId,
+    field: PlanField,
+    label: &'static str,
+    placeholder: &'static str,
+    #[prop(optional)] multiline: bool,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let repo = use_repo();
+    let revision = repo.get().revision(doc);
+    let input_ref = NodeRef::<html::Input>::new();
+    let area_ref = NodeRef::<html::Textarea>::new();
+    let control = move || {
+        if multiline {
+            area_ref.get().map(Control::Area)
+        } else {
+            input_ref.get().map(Control::Input)
+        }
+    };
+    // The document's heads the box last showed: where remote changes are
+    // measured from when carrying the caret over.
+    let shown_heads = StoredValue::new(Vec::<ChangeHash>::new());
+    let error = RwSignal::new(None::<String>);
+
+    Effect::new(move |_| {
+        revision.track();
+        let Some(control) = control() else {
+            return;
+        };
+        let repo = repo.get();
+        let Some((text, obj)) = repo.read_untracked(doc, |d| {
+            (
+                AccountPlan::text(d, field).unwrap_or_default(),
+                AccountPlan::text_obj(d, field).ok().flatten(),
+            )
+        }) else {
+            return;
+        };
+        if control.value() != text {
+            let before = shown_heads.get_value();
+            let selection = control
+                .selection()
+                .filter(|_| control.is_focused() && !before.is_empty());
+            control.set_value(&text);
+            if let (Some((start, end)), Some(obj)) = (selection, obj) {
+                let moved = repo.read_untracked(doc, |d| {
+                    (
+                        remap_position(d, &obj, &before, start as usize),
+                        remap_position(d, &obj, &before, end as usize),
+                    )
+                });
+                if let Some((s, e)) = moved {
+                    control.set_selection(s as u32, e as u32);
+                }
+            }
+        }
+        shown_heads.set_value(repo.heads(doc));
+    });
+
+    let on_input = move |_| {
+        let Some(control) = control() else {
+            return;
+        };
+        let value = control.value();
+        let repo = repo.get();
+        match repo.edit(doc, |d| AccountPlan::set_text(d, field, &value)) {
+            Ok(_) => {
+                error.set(None);
+                shown_heads.set_value(repo.heads(doc));
+            }
+            Err(e) => error.set(Some(format!("This change could not be saved: {e}"))),
+        }
+    };
+
+    let id = format!("{doc}-{}", field.key());
+    let box_view = if multiline {
+        view! {
+            <textarea
+                id=id.clone()
+                class="field-input field-area"
+                placeholder=placeholder
+                node_ref=area_ref
+                on:input=on_input
+                autofocus=autofocus
+                spellcheck="true"
+                data-field=field.key()
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                class="field-input"
+                type="text"
+                placeholder=placeholder
+                node_ref=input_ref
+                on:input=on_input
+                autofocus=autofocus
+                autocomplete="off"
+                data-field=field.key()
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id class="field-label">{label}</label>
+            {box_view}
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,30 @@
+//! The app's frame: start-up, the header with the sync badge, and routes.
+
+mod app;
+mod collab_text;
+mod sync_badge;
+
+pub use app::App;
+pub use collab_text::CollabText;
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::sync::Repo;
+
+/// The repository, reachable from any view (a `Copy` handle, so reactive
+/// closures can hold it).
+#[derive(Clone, Copy)]
+pub struct RepoHandle(StoredValue<Rc<Repo>, LocalStorage>);
+
+impl RepoHandle {
+    pub fn get(&self) -> Rc<Repo> {
+        self.0.get_value()
+    }
+}
+
+/// The repository of the running app.
+pub fn use_repo() -> RepoHandle {
+    expect_context::<RepoHandle>()
+}
