@@ -1,0 +1,120 @@
+// Shared test harness: start the relay binary on a free port, launch Chromium.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, "..", "..");
+export const relayBin =
+  process.env.FIELDBOOK_RELAY_BIN ?? join(repoRoot, "target", "debug", "sync-server");
+export const distDir = process.env.FIELDBOOK_DIST ?? join(repoRoot, "dist");
+export const outputDir = join(repoRoot, "tests", "output");
+mkdirSync(outputDir, { recursive: true });
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** A fresh data directory, removed when the process exits. */
+export function tempDataDir() {
+  const dir = mkdtempSync(join(tmpdir(), "fieldbook-test-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Start `sync-server` serving the built app. Resolves once it prints its URL.
+ * `stop()` sends SIGTERM and waits for exit; `kill()` sends SIGKILL.
+ */
+export async function startRelay({ port, dataDir, dist = distDir } = {}) {
+  port ??= await freePort();
+  dataDir ??= tempDataDir();
+  const args = ["--listen", `127.0.0.1:${port}`, "--data", dataDir];
+  if (dist) args.push("--dist", dist);
+  const child = spawn(relayBin, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+  });
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const exited = new Promise((ok) => child.once("exit", (code, signal) => ok({ code, signal })));
+  await new Promise((ok, fail) => {
+    let out = "";
+    const timer = setTimeout(() => fail(new Error(`relay did not start:\n${out}\n${log}`)), 15000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (/running|listening/.test(out)) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      fail(new Error(`relay exited with ${code}:\n${out}\n${log}`));
+    });
+  });
+  return {
+    port,
+    dataDir,
+    url: `http://127.0.0.1:${port}/`,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    log: () => log,
+    async stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      return exited;
+    },
+  };
+}
+
+/** Headless Chromium as the machine's closed network needs it. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * A fresh browser profile (own IndexedDB) with a page; console errors and
+ * page errors are collected so tests can assert there are none.
+ */
+export async function openProfile(browser, url, { width = 1280, height = 800 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+export function screenshotPath(name) {
+  return join(outputDir, `${name}.png`);
+}
