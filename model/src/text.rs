@@ -53,7 +53,12 @@ pub fn splice_between(old: &str, new: &str) -> Option<Splice> {
 /// Where a caret that was at `pos` in the text `obj` as of `old_heads` is now,
 /// after changes (local or remote) moved the text around it. A caret at the
 /// end stays at the end; text inserted exactly at the caret goes before it.
-pub fn remap_position(doc: &AutoCommit, obj: &ObjId, old_heads: &[ChangeHash], pos: usize) -> usize {
+pub fn remap_position(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    old_heads: &[ChangeHash],
+    pos: usize,
+) -> usize {
     let old_len = doc.length_at(obj, old_heads);
     let place = if pos >= old_len {
         CursorPosition::End

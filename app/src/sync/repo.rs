@@ -110,7 +110,10 @@ impl Repo {
         let chunks = self.store.load(&id).await?;
         let mut sync = if chunks.is_empty() && id == self.index {
             // Never on this device: start from the shared genesis.
-            DocSync::new(id, WorkspaceIndex::genesis(ActorId::from(random_bytes().to_vec())))
+            DocSync::new(
+                id,
+                WorkspaceIndex::genesis(ActorId::from(random_bytes().to_vec())),
+            )
         } else {
             let (sync, errors) = DocSync::loaded(id, &chunks);
             for e in errors {
@@ -118,7 +121,8 @@ impl Repo {
             }
             sync
         };
-        sync.doc_mut().set_actor(ActorId::from(random_bytes().to_vec()));
+        sync.doc_mut()
+            .set_actor(ActorId::from(random_bytes().to_vec()));
         if let Some(heads) = self.store.get_meta(&confirmed_key(&id)).await? {
             let heads: Vec<ChangeHash> = heads
                 .split(',')
@@ -140,7 +144,8 @@ impl Repo {
             return;
         }
         let mut sync = DocSync::new(id, AutoCommit::new());
-        sync.doc_mut().set_actor(ActorId::from(random_bytes().to_vec()));
+        sync.doc_mut()
+            .set_actor(ActorId::from(random_bytes().to_vec()));
         let message = self.session.borrow().next_message(&mut sync);
         docs.insert(id, sync);
         drop(docs);
@@ -417,7 +422,12 @@ impl Repo {
                     sync.unconfirmed_changes(&r)
                 }
                 _ => {
-                    let confirmed = self.confirmed.borrow().get(&id).cloned().unwrap_or_default();
+                    let confirmed = self
+                        .confirmed
+                        .borrow()
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_default();
                     sync.changes_since(&confirmed)
                 }
             }

@@ -158,7 +158,8 @@ impl Transport {
                 me.schedule(0);
             }
         });
-        let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
         self.inner.borrow_mut().online = Some(on_online);
     }
 

@@ -54,7 +54,11 @@ impl WriteQueue {
                 Ok(()) => {
                     self.queue.borrow_mut().pop_front();
                     self.unsaved.set(self.queue.borrow().len());
-                    if self.problem.get_untracked().is_some_and(|p| p.starts_with(SAVE_FAILED)) {
+                    if self
+                        .problem
+                        .get_untracked()
+                        .is_some_and(|p| p.starts_with(SAVE_FAILED))
+                    {
                         self.problem.set(None);
                     }
                 }

@@ -133,11 +133,7 @@ pub fn PlanList() -> impl IntoView {
 #[component]
 fn PlanRow(id: DocumentId, created_at: i64) -> impl IntoView {
     let repo = use_repo();
-    let plan = move || {
-        repo.get()
-            .read(id, |d| AccountPlan::read(d).ok())
-            .flatten()
-    };
+    let plan = move || repo.get().read(id, |d| AccountPlan::read(d).ok()).flatten();
     let missing = move || repo.get().is_missing(id);
     let title = move || match plan() {
         _ if missing() => "Waiting for this plan from the relay…".to_owned(),
@@ -147,7 +143,11 @@ fn PlanRow(id: DocumentId, created_at: i64) -> impl IntoView {
     let excerpt = move || {
         plan()
             .map(|p| {
-                let first = p.vision.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                let first = p
+                    .vision
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("");
                 let mut s: String = first.chars().take(140).collect();
                 if first.chars().count() > 140 {
                     s.push('…');

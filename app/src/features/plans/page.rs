@@ -11,7 +11,12 @@ use crate::ui::{CollabText, use_repo};
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| DocumentId::parse(&s).ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| DocumentId::parse(&s).ok())
+    };
     view! {
         <section class="page plan">
             <nav class="crumbs" aria-label="Breadcrumb">
