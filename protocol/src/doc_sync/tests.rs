@@ -150,3 +150,28 @@ fn a_reloaded_document_resumes_with_the_same_heads() {
         "nothing new to store after load"
     );
 }
+
+#[test]
+fn receiving_reports_how_many_changes_were_new() {
+    let mut net = Net::star(1, &seeded_plan());
+    net.run_until_quiet();
+    for word in ["Grow", "Grow fast", "Grow fast."] {
+        AccountPlan::set_text(net.node("c0").doc_mut(), PlanField::Vision, word).expect("edit");
+        net.node("c0").doc_mut().commit();
+    }
+    let relay = PeerId::new("relay");
+    let mut new = 0;
+    for _ in 0..10 {
+        for o in net.node("c0").outgoing() {
+            new += net
+                .node("relay")
+                .receive(&PeerId::new("c0"), &o.data)
+                .expect("valid")
+                .new_changes;
+        }
+        for o in net.node("relay").outgoing() {
+            net.node("c0").receive(&relay, &o.data).expect("valid");
+        }
+    }
+    assert_eq!(new, 3);
+}
