@@ -38,11 +38,15 @@ fn PlanEditor(id: DocumentId) -> impl IntoView {
     let repo = use_repo();
     let missing = move || repo.get().is_missing(id);
     let unavailable = move || repo.get().is_unavailable(id);
-    let untitled = repo
-        .get()
-        .read_untracked(id, |d| model::AccountPlan::text(d, PlanField::Title).ok())
-        .flatten()
-        .is_none_or(|t| t.is_empty());
+    // Focus the title only for a plan that has none yet (a new one). Asked
+    // when the sheet appears, not before: a plan opened by link on a new
+    // device is empty until the relay sends it, and is not untitled then.
+    let untitled = move || {
+        repo.get()
+            .read_untracked(id, |d| model::AccountPlan::text(d, PlanField::Title).ok())
+            .flatten()
+            .is_none_or(|t| t.is_empty())
+    };
     let copied = RwSignal::new(false);
     let copy = move |_| {
         if let Some(w) = web_sys::window() {
@@ -76,7 +80,7 @@ fn PlanEditor(id: DocumentId) -> impl IntoView {
                     field=PlanField::Title
                     label="Plan title"
                     placeholder="Customer or plan name"
-                    autofocus=untitled
+                    autofocus=untitled()
                 />
                 <CollabText
                     doc=id
