@@ -14,6 +14,8 @@ pub mod workspace;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::IntoResponse;
@@ -22,7 +24,7 @@ use axum::{Json, Router};
 use protocol::{MAX_FRAME_BYTES, PeerId, PeerMetadata};
 use rand::Rng;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -37,7 +39,36 @@ pub struct Relay {
     metadata: PeerMetadata,
     workspace: Workspace,
     shutdown: watch::Sender<bool>,
+    connections: Arc<Connections>,
 }
+
+/// Open connections, so shutdown can wait for each to finish what it is
+/// doing (a write to storage in particular) before the process exits.
+#[derive(Default)]
+struct Connections {
+    open: AtomicUsize,
+    closed: Notify,
+}
+
+/// Held by a connection task for as long as it runs.
+struct ConnectionGuard(Arc<Connections>);
+
+impl ConnectionGuard {
+    fn new(connections: &Arc<Connections>) -> Self {
+        connections.open.fetch_add(1, Ordering::SeqCst);
+        ConnectionGuard(connections.clone())
+    }
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+        self.0.closed.notify_waiters();
+    }
+}
+
+/// How long shutdown waits for connections to finish.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Relay {
     /// A relay over `storage`.
@@ -53,6 +84,7 @@ impl Relay {
             },
             workspace,
             shutdown: watch::channel(false).0,
+            connections: Arc::default(),
         })
     }
 
@@ -95,13 +127,15 @@ pub fn app(relay: Relay, dist: Option<PathBuf>) -> Router {
 async fn sync_socket(ws: WebSocketUpgrade, State(relay): State<Relay>) -> impl IntoResponse {
     ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
+            let _open = ConnectionGuard::new(&relay.connections);
             connection::serve(
                 socket,
                 relay.hub.clone(),
                 relay.metadata.clone(),
                 relay.shutdown.subscribe(),
             )
+            .await
         })
 }
 
@@ -110,7 +144,8 @@ async fn workspace_info(State(relay): State<Relay>) -> Json<Workspace> {
 }
 
 /// Serve `relay` on `listener` until `shutdown` resolves; then every open
-/// connection is closed with a close frame and this returns.
+/// connection finishes the message it is handling (its writes reach
+/// storage), is closed with a close frame, and this returns.
 pub async fn run(
     listener: TcpListener,
     relay: Relay,
@@ -118,11 +153,29 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let closing = relay.shutdown.clone();
+    let connections = relay.connections.clone();
     let router = app(relay, dist);
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown.await;
             let _ = closing.send(true);
         })
-        .await
+        .await?;
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        loop {
+            let closed = connections.closed.notified();
+            let mut closed = std::pin::pin!(closed);
+            // Register before checking, so a close in between is not missed.
+            closed.as_mut().enable();
+            if connections.open.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            closed.await;
+        }
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("connections still open after {DRAIN_TIMEOUT:?}; exiting anyway");
+    }
+    Ok(())
 }
