@@ -107,6 +107,10 @@ impl WorkspaceIndex {
             let entry = item.id();
             let kind = match doc.get(&entry, "kind")? {
                 Some((Value::Scalar(s), _)) => s.as_str().map(RecordKind::parse),
+                // The JavaScript automerge (3.x) stores a plain JS string as Text.
+                Some((Value::Object(ObjType::Text), text)) => {
+                    Some(RecordKind::parse(&doc.text(&text)?))
+                }
                 _ => None,
             };
             let Some(kind) = kind else { continue };
@@ -179,6 +183,25 @@ mod tests {
         let listed = WorkspaceIndex::records(&a).expect("records");
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].kind, RecordKind::Other("forum-thread".into()));
+    }
+
+    #[test]
+    fn a_kind_written_as_text_by_a_javascript_client_is_read() {
+        // `d.records[id] = { kind: "account-plan", createdAt: new Date() }` in
+        // automerge 3's JavaScript API makes `kind` a Text object.
+        let mut a = WorkspaceIndex::genesis(actor(1));
+        let records = WorkspaceIndex::records_obj(&a).expect("obj");
+        let entry = a
+            .put_object(&records, "fromJs", ObjType::Map)
+            .expect("entry");
+        let kind = a.put_object(&entry, "kind", ObjType::Text).expect("kind");
+        a.splice_text(&kind, 0, 0, "account-plan").expect("splice");
+        a.put(&entry, "createdAt", ScalarValue::Timestamp(7))
+            .expect("createdAt");
+        let listed = WorkspaceIndex::records(&a).expect("records");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].kind, RecordKind::AccountPlan);
+        assert_eq!(listed[0].created_at, 7);
     }
 
     #[test]
