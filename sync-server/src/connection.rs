@@ -33,7 +33,10 @@ pub async fn serve(
     let (mut sink, mut stream) = socket.split();
     let me = hub.peer_id().clone();
 
-    let first = tokio::time::timeout(HANDSHAKE_TIMEOUT, next_message(&mut stream)).await;
+    let first = tokio::select! {
+        first = tokio::time::timeout(HANDSHAKE_TIMEOUT, next_message(&mut stream)) => first,
+        _ = shutdown.changed() => return,
+    };
     let peer = match first {
         Ok(Ok(Some(message))) => match Handshake::accept(&me, metadata, &message) {
             Ok((peer, reply)) => {

@@ -340,3 +340,14 @@ async fn the_workspace_index_can_be_requested() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_socket_that_never_joins_does_not_hold_up_shutdown() {
+    let server = Server::start(memory_relay()).await;
+    let (_silent, _) = tokio_tungstenite::connect_async(&server.url)
+        .await
+        .expect("connect");
+    let started = std::time::Instant::now();
+    server.stop().await;
+    println!("shutdown with a silent socket took {:?}", started.elapsed());
+}
