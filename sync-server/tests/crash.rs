@@ -1,14 +1,14 @@
 //! A change the relay has answered for survives `kill -9` of the process.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use automerge::AutoCommit;
-use futures_util::{SinkExt, StreamExt};
 use model::{AccountPlan, PlanField};
-use protocol::{ClientEvent, ClientSession, DocSync, DocumentId, PeerId, PeerMetadata};
-use tokio_tungstenite::tungstenite::Message as Frame;
+use protocol::{DocSync, DocumentId};
+use support::Client;
 
 /// Start the real binary on a free port; returns it and its WebSocket URL.
 fn start(data: &std::path::Path) -> (Child, String) {
@@ -32,33 +32,8 @@ fn start(data: &std::path::Path) -> (Child, String) {
 
 /// Sync `doc` with the relay at `url` until it has nothing more to say.
 async fn sync(url: &str, doc: &mut DocSync, me: &str) {
-    let (mut ws, _) = tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connect");
-    let mut session = ClientSession::new(PeerId::new(me));
-    let join = session.on_open(PeerMetadata::default());
-    ws.send(Frame::Binary(join.encode().into()))
-        .await
-        .expect("join");
-    loop {
-        if let Some(m) = session.next_message(doc) {
-            ws.send(Frame::Binary(m.encode().into()))
-                .await
-                .expect("send");
-        }
-        let next = tokio::time::timeout(Duration::from_millis(500), ws.next()).await;
-        let Ok(Some(Ok(Frame::Binary(bytes)))) = next else {
-            return;
-        };
-        match session.on_frame(&bytes).expect("valid frame") {
-            ClientEvent::Sync { data, .. } => {
-                let relay = session.relay().cloned().expect("connected");
-                doc.receive(&relay, &data).expect("apply");
-            }
-            ClientEvent::Connected(_) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    let mut client = Client::connect(url, me).await;
+    assert_eq!(client.sync(doc).await, None);
 }
 
 #[tokio::test]

@@ -1,21 +1,20 @@
 //! The relay over a real socket on port 0, spoken to in raw protocol.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use automerge::AutoCommit;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use model::{AccountPlan, PlanField};
-use protocol::{DocSync, DocumentId, Handshake, Message, PeerId, PeerMetadata};
+use protocol::{DocSync, DocumentId, Message, PeerId};
+use support::Client;
 use sync_server::storage::MemoryStorage;
 use sync_server::{Relay, run};
-use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message as Frame;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 struct Server {
     url: String,
@@ -49,88 +48,6 @@ impl Server {
     }
 }
 
-/// A minimal protocol client: one peer id, docs synced through `DocSync`.
-struct Client {
-    me: PeerId,
-    relay: PeerId,
-    ws: Ws,
-}
-
-impl Client {
-    async fn connect(url: &str, name: &str) -> Self {
-        let (mut ws, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("connect");
-        let me = PeerId::new(name);
-        let join = Handshake::join(&me, PeerMetadata::default());
-        ws.send(Frame::Binary(join.encode().into()))
-            .await
-            .expect("send join");
-        let answer = recv(&mut ws).await.expect("peer message");
-        let relay = Handshake::confirm(&me, &answer).expect("handshake");
-        Client { me, relay, ws }
-    }
-
-    async fn send(&mut self, m: Message) {
-        self.ws
-            .send(Frame::Binary(m.encode().into()))
-            .await
-            .expect("send");
-    }
-
-    /// Sync `doc` with the relay until neither side has more to say.
-    /// Returns the last message that was not a sync (e.g. doc-unavailable).
-    async fn sync(&mut self, doc: &mut DocSync, request: bool) -> Option<Message> {
-        doc.add_peer(&self.relay);
-        let mut first = true;
-        loop {
-            if let Some(data) = doc.outgoing_for(&self.relay) {
-                let (sender_id, target_id, document_id) =
-                    (self.me.clone(), self.relay.clone(), doc.id());
-                let m = if request && first {
-                    Message::Request {
-                        sender_id,
-                        target_id,
-                        document_id,
-                        data,
-                    }
-                } else {
-                    Message::Sync {
-                        sender_id,
-                        target_id,
-                        document_id,
-                        data,
-                    }
-                };
-                first = false;
-                self.send(m).await;
-            }
-            match recv(&mut self.ws).await {
-                Some(Message::Sync { data, .. }) => {
-                    doc.receive(&self.relay, &data).expect("valid sync");
-                }
-                None => return None,
-                Some(other) => return Some(other),
-            }
-        }
-    }
-}
-
-/// The next protocol message, or `None` after 500 ms of silence or a close.
-async fn recv(ws: &mut Ws) -> Option<Message> {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_millis(500), ws.next())
-            .await
-            .ok()??
-            .ok()?;
-        match frame {
-            Frame::Binary(b) => return Some(Message::decode(&b).expect("relay sends valid cbor")),
-            Frame::Close(_) => return None,
-            _ => continue,
-        }
-    }
-}
-
 fn new_plan(title: &str) -> DocSync {
     let mut doc = AutoCommit::new();
     AccountPlan::create(&mut doc, title).expect("create");
@@ -157,11 +74,11 @@ async fn a_document_uploaded_by_one_client_is_found_by_another() {
     let server = Server::start(memory_relay()).await;
     let mut alice = Client::connect(&server.url, "alice").await;
     let mut plan = new_plan("Contoso");
-    assert_eq!(alice.sync(&mut plan, false).await, None);
+    assert_eq!(alice.sync(&mut plan).await, None);
 
     let mut bob = Client::connect(&server.url, "bob").await;
     let mut copy = DocSync::new(plan.id(), AutoCommit::new());
-    assert_eq!(bob.sync(&mut copy, true).await, None);
+    assert_eq!(bob.sync(&mut copy).await, None);
     assert_eq!(copy.heads(), plan.heads());
     assert_eq!(
         AccountPlan::read(copy.doc()).expect("read").title,
@@ -176,19 +93,19 @@ async fn live_edits_reach_the_other_client_without_asking() {
     let mut alice = Client::connect(&server.url, "alice").await;
     let mut bob = Client::connect(&server.url, "bob").await;
     let mut a = new_plan("Fabrikam");
-    alice.sync(&mut a, false).await;
+    alice.sync(&mut a).await;
     let mut b = DocSync::new(a.id(), AutoCommit::new());
-    bob.sync(&mut b, true).await;
+    bob.sync(&mut b).await;
 
     AccountPlan::set_text(a.doc_mut(), PlanField::Vision, "Land, expand, renew").expect("edit");
-    alice.sync(&mut a, false).await;
+    alice.sync(&mut a).await;
     // Bob sends nothing: the relay pushes the change to him.
-    let pushed = recv(&mut bob.ws).await;
+    let pushed = bob.recv().await;
     let Some(Message::Sync { data, .. }) = pushed else {
         panic!("expected a pushed sync message, got {pushed:?}");
     };
-    b.receive(&bob.relay, &data).expect("apply");
-    bob.sync(&mut b, false).await;
+    b.receive(&bob.relay(), &data).expect("apply");
+    bob.sync(&mut b).await;
     assert_eq!(
         AccountPlan::text(b.doc(), PlanField::Vision).expect("read"),
         "Land, expand, renew"
@@ -202,12 +119,12 @@ async fn an_unknown_document_is_unavailable_until_someone_uploads_it() {
     let mut bob = Client::connect(&server.url, "bob").await;
     let plan_id = DocumentId::from_bytes([42; 16]);
     let mut wanted = DocSync::new(plan_id, AutoCommit::new());
-    let answer = bob.sync(&mut wanted, true).await;
+    let answer = bob.sync(&mut wanted).await;
     assert_eq!(
         answer,
         Some(Message::DocUnavailable {
-            sender_id: bob.relay.clone(),
-            target_id: bob.me.clone(),
+            sender_id: bob.relay(),
+            target_id: bob.session.me().clone(),
             document_id: plan_id,
         })
     );
@@ -216,13 +133,13 @@ async fn an_unknown_document_is_unavailable_until_someone_uploads_it() {
     let mut alice = Client::connect(&server.url, "alice").await;
     let mut plan = new_plan("Northwind");
     let mut uploaded = DocSync::new(plan_id, plan.doc_mut().clone());
-    alice.sync(&mut uploaded, false).await;
-    let pushed = recv(&mut bob.ws).await;
+    alice.sync(&mut uploaded).await;
+    let pushed = bob.recv().await;
     let Some(Message::Sync { data, .. }) = pushed else {
         panic!("expected the document to be pushed, got {pushed:?}");
     };
-    wanted.receive(&bob.relay, &data).expect("apply");
-    bob.sync(&mut wanted, false).await;
+    wanted.receive(&bob.relay(), &data).expect("apply");
+    bob.sync(&mut wanted).await;
     assert_eq!(
         AccountPlan::read(wanted.doc()).expect("read").title,
         "Northwind"
@@ -239,17 +156,17 @@ async fn a_malformed_message_closes_only_that_connection() {
         .send(Frame::Binary(b"\xa1\x64type".to_vec().into()))
         .await
         .expect("send garbage");
-    match recv(&mut bad.ws).await {
+    match bad.recv().await {
         Some(Message::Error { message, .. }) => {
             assert!(message.starts_with("malformed message"), "{message}")
         }
         other => panic!("expected an error message, got {other:?}"),
     }
-    assert_eq!(recv(&mut bad.ws).await, None, "connection closed");
+    assert_eq!(bad.recv().await, None, "connection closed");
 
     let mut plan = new_plan("Still serving");
-    assert_eq!(good.sync(&mut plan, false).await, None);
-    assert!(plan.unconfirmed_changes(&good.relay) == 0);
+    assert_eq!(good.sync(&mut plan).await, None);
+    assert!(plan.unconfirmed_changes(&good.relay()) == 0);
     server.stop().await;
 }
 
@@ -265,7 +182,7 @@ async fn a_message_before_join_or_with_a_spoofed_sender_is_refused() {
     ws.send(Frame::Binary(leave.encode().into()))
         .await
         .expect("send");
-    match recv(&mut ws).await {
+    match support::recv_message(&mut ws).await {
         Some(Message::Error { message, .. }) => {
             assert_eq!(message, "expected a `join` message first, got `leave`")
         }
@@ -275,12 +192,12 @@ async fn a_message_before_join_or_with_a_spoofed_sender_is_refused() {
     let mut mallory = Client::connect(&server.url, "mallory").await;
     let spoofed = Message::Sync {
         sender_id: PeerId::new("alice"),
-        target_id: mallory.relay.clone(),
+        target_id: mallory.relay(),
         document_id: DocumentId::from_bytes([1; 16]),
         data: vec![1, 2, 3],
     };
     mallory.send(spoofed).await;
-    match recv(&mut mallory.ws).await {
+    match mallory.recv().await {
         Some(Message::Error { message, .. }) => {
             assert!(
                 message.contains("is not this connection's peer"),
@@ -301,7 +218,7 @@ async fn documents_survive_a_restart_on_the_embedded_store() {
         let server = Server::start(Relay::open_dir(dir.path()).expect("relay")).await;
         let mut alice = Client::connect(&server.url, "alice").await;
         let mut plan = new_plan("Persisted");
-        alice.sync(&mut plan, false).await;
+        alice.sync(&mut plan).await;
         plan_id = plan.id();
         heads = plan.heads();
         server.stop().await;
@@ -310,7 +227,7 @@ async fn documents_survive_a_restart_on_the_embedded_store() {
     let server = Server::start(relay).await;
     let mut bob = Client::connect(&server.url, "bob").await;
     let mut copy = DocSync::new(plan_id, AutoCommit::new());
-    assert_eq!(bob.sync(&mut copy, true).await, None);
+    assert_eq!(bob.sync(&mut copy).await, None);
     assert_eq!(copy.heads(), heads);
     server.stop().await;
     assert_workspace_is_stable(dir.path());
@@ -332,7 +249,7 @@ async fn the_workspace_index_can_be_requested() {
     let server = Server::start(relay).await;
     let mut c = Client::connect(&server.url, "c").await;
     let mut copy = DocSync::new(index, AutoCommit::new());
-    assert_eq!(c.sync(&mut copy, true).await, None);
+    assert_eq!(c.sync(&mut copy).await, None);
     assert!(
         model::WorkspaceIndex::records(copy.doc())
             .expect("index")
