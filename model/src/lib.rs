@@ -9,11 +9,13 @@
 
 mod error;
 mod index;
+mod order;
 mod plan;
 mod text;
 
 pub use error::ModelError;
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
+pub use order::key_between;
 pub use plan::{AccountPlan, PlanField};
 pub use text::{Splice, remap_position, splice_between};
 
