@@ -13,6 +13,8 @@ pub enum ModelError {
         expected: &'static str,
         found: String,
     },
+    #[error("no item `{0}` in this list (someone may have removed it)")]
+    NoSuchItem(String),
     #[error("unknown record kind `{0}`")]
     UnknownKind(String),
 }

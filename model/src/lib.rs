@@ -8,13 +8,17 @@
 //! recorded.
 
 mod error;
+pub mod fields;
 mod index;
+pub mod items;
+mod money;
 mod order;
 mod plan;
 mod text;
 
 pub use error::ModelError;
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
+pub use money::Money;
 pub use order::key_between;
 pub use plan::{AccountPlan, PlanField};
 pub use text::{Splice, remap_position, splice_between};
