@@ -15,6 +15,8 @@ pub enum ModelError {
     },
     #[error("no item `{0}` in this list (someone may have removed it)")]
     NoSuchItem(String),
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
     #[error("unknown record kind `{0}`")]
     UnknownKind(String),
 }

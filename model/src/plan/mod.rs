@@ -1,8 +1,13 @@
 //! The account plan record: the document technical account managers live in.
 //!
 //! Layout of the document root:
-//! - `title`: Text — the plan's name, usually the customer's;
-//! - `vision`: Text — the customer's vision, long collaborative prose.
+//! - collaborative Text ([`PlanField`]): `title`, `vision`, `priorities`,
+//!   `itObjectives`, `remediation`, `roi`;
+//! - single-valued decisions ([`schema::root_fields`]): customer, owner,
+//!   status, period, targets, service health, review cadence;
+//! - lists of items with stable ids ([`schema::LISTS`]): team, stakeholders,
+//!   installed base, opportunities, SWOT, objectives (each with actions),
+//!   linked escalations, risks, metrics.
 //!
 //! A plan made by another automerge client may hold a field as a plain string
 //! or not at all; reading treats both as text, and the first edit turns the
@@ -13,21 +18,50 @@ use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 
 use crate::{ModelError, splice_between};
 
+pub mod schema;
+
 /// A collaborative text field of an account plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanField {
     Title,
     Vision,
+    Priorities,
+    ItObjectives,
+    Remediation,
+    Roi,
 }
 
 impl PlanField {
-    pub const ALL: [PlanField; 2] = [PlanField::Title, PlanField::Vision];
+    pub const ALL: [PlanField; 6] = [
+        PlanField::Title,
+        PlanField::Vision,
+        PlanField::Priorities,
+        PlanField::ItObjectives,
+        PlanField::Remediation,
+        PlanField::Roi,
+    ];
 
     /// The key under the document root.
     pub fn key(self) -> &'static str {
         match self {
             PlanField::Title => "title",
             PlanField::Vision => "vision",
+            PlanField::Priorities => "priorities",
+            PlanField::ItObjectives => "itObjectives",
+            PlanField::Remediation => "remediation",
+            PlanField::Roi => "roi",
+        }
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanField::Title => "Plan title",
+            PlanField::Vision => "Customer vision",
+            PlanField::Priorities => "Business priorities",
+            PlanField::ItObjectives => "IT objectives",
+            PlanField::Remediation => "Proactive remediation",
+            PlanField::Roi => "ROI",
         }
     }
 }
