@@ -21,7 +21,7 @@ pub use error::ModelError;
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
 pub use money::Money;
 pub use order::key_between;
-pub use plan::{AccountPlan, PlanField, schema as plan_schema};
+pub use plan::{AccountPlan, Pipeline, PlanField, schema as plan_schema};
 pub use text::{Splice, remap_position, splice_between};
 
 /// Text positions in this crate count UTF-16 code units, as browsers and the

@@ -18,7 +18,10 @@ use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 
 use crate::{ModelError, splice_between};
 
+mod pipeline;
 pub mod schema;
+
+pub use pipeline::Pipeline;
 
 /// A collaborative text field of an account plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
