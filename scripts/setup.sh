@@ -57,7 +57,7 @@ setup_build_tools() {
   if ! wasm-opt --version 2>/dev/null | grep -q "version_$BINARYEN_VERSION"; then
     say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
     mkdir -p "$ROOT/tools"
-    npm install --silent --no-audit --no-fund --prefix "$ROOT/tools" "binaryen@$BINARYEN_VERSION"
+    npm install --loglevel=error --no-audit --no-fund --prefix "$ROOT/tools" "binaryen@$BINARYEN_VERSION"
   fi
 }
 
@@ -69,7 +69,7 @@ setup_test_tools() {
   if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] ||
     [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
     say "installing the tests' npm packages"
-    (cd "$ROOT/tests" && npm ci --silent --no-audit --no-fund)
+    (cd "$ROOT/tests" && npm ci --loglevel=error --no-audit --no-fund)
   fi
 }
 
