@@ -9,6 +9,7 @@
 
 mod error;
 pub mod fields;
+mod history;
 mod index;
 pub mod items;
 mod money;
@@ -18,6 +19,7 @@ pub mod spec;
 mod text;
 
 pub use error::ModelError;
+pub use history::{Version, changed_keys, restore, versions};
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
 pub use money::Money;
 pub use order::key_between;
