@@ -69,7 +69,9 @@ setup_test_tools() {
   if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] ||
     [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
     say "installing the tests' npm packages"
-    (cd "$ROOT/tests" && npm ci --loglevel=error --no-audit --no-fund)
+    # `npm install` honours the lock file; `npm ci` rejects it over optional
+    # platform packages of cbor-extract that npm leaves out of the lock.
+    (cd "$ROOT/tests" && npm install --loglevel=error --no-audit --no-fund)
   fi
 }
 
