@@ -4,8 +4,10 @@
 //! document: they read from and write to an [`automerge::AutoCommit`] the
 //! caller holds, so the same document can be synced, stored and rendered
 //! without copies. This crate is pure: no clock, no randomness, no IO — the
-//! caller passes `now` (milliseconds since the Unix epoch) where a time is
-//! recorded.
+//! caller passes `now` (milliseconds since the Unix epoch) where a record
+//! stores a time, and ids it drew at random. Automerge change times, which
+//! version history reads, are seconds since the epoch (the caller commits
+//! with them).
 
 mod error;
 pub mod fields;
