@@ -25,7 +25,7 @@ pub use history::{Version, changed_keys, restore, versions};
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
 pub use money::Money;
 pub use order::key_between;
-pub use plan::{AccountPlan, Pipeline, PlanField, schema as plan_schema};
+pub use plan::{AccountPlan, Pipeline, PlanField, schema as plan_schema, to_markdown};
 pub use text::{Splice, remap_position, splice_between};
 
 /// Text positions in this crate count UTF-16 code units, as browsers and the

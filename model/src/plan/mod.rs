@@ -16,11 +16,13 @@
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 
-use crate::{ModelError, splice_between};
+use crate::{ModelError, fields};
 
+mod markdown;
 mod pipeline;
 pub mod schema;
 
+pub use markdown::to_markdown;
 pub use pipeline::Pipeline;
 
 /// A collaborative text field of an account plan.
@@ -54,6 +56,16 @@ impl PlanField {
             PlanField::Remediation => "remediation",
             PlanField::Roi => "roi",
         }
+    }
+
+    /// The field's text ("" when absent).
+    pub fn read(self, doc: &AutoCommit) -> Result<String, ModelError> {
+        AccountPlan::text(doc, self)
+    }
+
+    /// Make the field say `value` (one minimal splice).
+    pub fn write(self, doc: &mut AutoCommit, value: &str) -> Result<bool, ModelError> {
+        AccountPlan::set_text(doc, self, value)
     }
 
     /// What people call it.
@@ -125,22 +137,9 @@ impl AccountPlan {
         field: PlanField,
         value: &str,
     ) -> Result<bool, ModelError> {
-        let current = Self::text(doc, field)?;
-        let Some(splice) = splice_between(&current, value) else {
-            return Ok(false);
-        };
-        let obj = match Self::text_obj(doc, field)? {
-            Some(obj) => obj,
-            None => {
-                // Absent or a plain string: make it collaborative text holding
-                // the old value, then apply the edit to that.
-                let obj = doc.put_object(ROOT, field.key(), ObjType::Text)?;
-                doc.splice_text(&obj, 0, 0, &current)?;
-                obj
-            }
-        };
-        doc.splice_text(&obj, splice.pos, splice.delete as isize, &splice.insert)?;
-        Ok(true)
+        // Refuse a field of the wrong type rather than replace it.
+        Self::text(doc, field)?;
+        fields::write_text(doc, &ROOT, field.key(), value)
     }
 }
 
