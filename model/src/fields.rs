@@ -41,6 +41,14 @@ fn scalar_string(s: &ScalarValue) -> String {
     }
 }
 
+/// The Text object behind a field, if the field is collaborative text.
+pub fn text_obj(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Option<ObjId>, ModelError> {
+    match doc.get(obj, key)? {
+        Some((Value::Object(ObjType::Text), id)) => Ok(Some(id)),
+        _ => Ok(None),
+    }
+}
+
 /// Make a Text field say `value` with one minimal splice (creating the Text,
 /// with any old plain-string value, if needed). Returns whether it changed.
 pub fn write_text(

@@ -9,6 +9,7 @@
 //! version history reads, are seconds since the epoch (the caller commits
 //! with them).
 
+pub mod authors;
 mod error;
 pub mod fields;
 mod history;

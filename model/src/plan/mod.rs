@@ -124,10 +124,7 @@ impl AccountPlan {
 
     /// The Text object behind a field, if the field is collaborative text.
     pub fn text_obj(doc: &AutoCommit, field: PlanField) -> Result<Option<ObjId>, ModelError> {
-        match doc.get(ROOT, field.key())? {
-            Some((Value::Object(ObjType::Text), id)) => Ok(Some(id)),
-            _ => Ok(None),
-        }
+        fields::text_obj(doc, &ROOT, field.key())
     }
 
     /// Make a field say `value`, as the smallest splice of the current text.
