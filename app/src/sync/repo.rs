@@ -201,6 +201,16 @@ impl Repo {
         self.docs.borrow().get(&id).map(|s| f(s.doc()))
     }
 
+    /// Work with a document mutably without changing it (automerge needs
+    /// `&mut` for history queries). Does not track.
+    pub fn with_doc_mut<R>(
+        &self,
+        id: DocumentId,
+        f: impl FnOnce(&mut AutoCommit) -> R,
+    ) -> Option<R> {
+        self.docs.borrow_mut().get_mut(&id).map(|s| f(s.doc_mut()))
+    }
+
     /// The document's current heads (empty if it is not on this device).
     pub fn heads(&self, id: DocumentId) -> Vec<ChangeHash> {
         self.docs

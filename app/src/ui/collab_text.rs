@@ -5,10 +5,10 @@
 //! change lands, the box is updated in place and the caret and selection are
 //! carried across the change with automerge cursors, so they do not jump.
 
-use automerge::ChangeHash;
+use automerge::{ChangeHash, ObjId, ROOT};
 use leptos::html;
 use leptos::prelude::*;
-use model::{AccountPlan, PlanField, remap_position};
+use model::{fields, remap_position};
 use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
@@ -58,16 +58,24 @@ impl Control {
     }
 }
 
-/// A labelled, collaborative text field of an account plan.
+/// A labelled, collaborative text field: `key` of the map `obj` (the
+/// document root unless given) in document `doc`.
 #[component]
 pub fn CollabText(
     doc: DocumentId,
-    field: PlanField,
+    key: &'static str,
     label: &'static str,
-    placeholder: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] obj: Option<ObjId>,
     #[prop(optional)] multiline: bool,
     #[prop(optional)] autofocus: bool,
+    /// Show the label only to screen readers (the layout names the field).
+    #[prop(optional)]
+    quiet_label: bool,
 ) -> impl IntoView {
+    let obj = obj.unwrap_or(ROOT);
+    let id = format!("{doc}-{obj}-{key}");
+    let obj_for_input = obj.clone();
     let repo = use_repo();
     let revision = repo.get().revision(doc);
     let input_ref = NodeRef::<html::Input>::new();
@@ -90,10 +98,10 @@ pub fn CollabText(
             return;
         };
         let repo = repo.get();
-        let Some((text, obj)) = repo.read_untracked(doc, |d| {
+        let Some((text, text_obj)) = repo.read_untracked(doc, |d| {
             (
-                AccountPlan::text(d, field).unwrap_or_default(),
-                AccountPlan::text_obj(d, field).ok().flatten(),
+                fields::read_string(d, &obj, key).unwrap_or_default(),
+                fields::text_obj(d, &obj, key).ok().flatten(),
             )
         }) else {
             return;
@@ -104,11 +112,11 @@ pub fn CollabText(
                 .selection()
                 .filter(|_| control.is_focused() && !before.is_empty());
             control.set_value(&text);
-            if let (Some((start, end)), Some(obj)) = (selection, obj) {
+            if let (Some((start, end)), Some(text_obj)) = (selection, text_obj) {
                 let moved = repo.read_untracked(doc, |d| {
                     (
-                        remap_position(d, &obj, &before, start as usize),
-                        remap_position(d, &obj, &before, end as usize),
+                        remap_position(d, &text_obj, &before, start as usize),
+                        remap_position(d, &text_obj, &before, end as usize),
                     )
                 });
                 if let Some((s, e)) = moved {
@@ -125,7 +133,7 @@ pub fn CollabText(
         };
         let value = control.value();
         let repo = repo.get();
-        match repo.edit(doc, |d| AccountPlan::set_text(d, field, &value)) {
+        match repo.edit(doc, |d| fields::write_text(d, &obj_for_input, key, &value)) {
             Ok(_) => {
                 error.set(None);
                 shown_heads.set_value(repo.heads(doc));
@@ -134,7 +142,6 @@ pub fn CollabText(
         }
     };
 
-    let id = format!("{doc}-{}", field.key());
     let box_view = if multiline {
         view! {
             <textarea
@@ -145,7 +152,7 @@ pub fn CollabText(
                 on:input=on_input
                 autofocus=autofocus
                 spellcheck="true"
-                data-field=field.key()
+                data-field=key
             ></textarea>
         }
         .into_any()
@@ -160,14 +167,14 @@ pub fn CollabText(
                 on:input=on_input
                 autofocus=autofocus
                 autocomplete="off"
-                data-field=field.key()
+                data-field=key
             />
         }
         .into_any()
     };
     view! {
         <div class="field">
-            <label for=id class="field-label">{label}</label>
+            <label for=id class="field-label" class:visually-hidden=quiet_label>{label}</label>
             {box_view}
             <Show when=move || error.get().is_some()>
                 <p class="field-error" role="alert">{move || error.get()}</p>

@@ -2,10 +2,14 @@
 
 mod app;
 mod collab_text;
+mod item_list;
+mod scalar_field;
 mod sync_badge;
 
 pub use app::App;
 pub use collab_text::CollabText;
+pub use item_list::{ItemList, list_items};
+pub use scalar_field::ScalarField;
 
 use std::rc::Rc;
 

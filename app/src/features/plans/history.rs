@@ -1,0 +1,148 @@
+//! Version history: editing sessions with who and when, a read-only view of
+//! any of them, and restore (a new change that brings the old content back;
+//! nothing is lost, the restore itself is a version).
+
+use automerge::ChangeHash;
+use leptos::prelude::*;
+use model::authors::author_name;
+use model::{Version, changed_keys, restore, to_markdown, versions};
+use protocol::DocumentId;
+
+use crate::ui::use_repo;
+use crate::util::{now_ms, relative_time};
+
+/// Changes this close together (seconds) by one person are one version.
+const SESSION_GAP_SECS: i64 = 300;
+/// How many versions the list shows.
+const SHOWN: usize = 30;
+
+#[derive(Clone, PartialEq)]
+struct Row {
+    heads: Vec<ChangeHash>,
+    time_ms: i64,
+    who: String,
+    changes: usize,
+    fields: String,
+}
+
+#[component]
+pub fn History(doc: DocumentId) -> impl IntoView {
+    let repo = use_repo();
+    let revision = repo.get().revision(doc);
+    let open = RwSignal::new(false);
+    let viewing = RwSignal::new(None::<(usize, String)>);
+    let message = RwSignal::new(None::<String>);
+    let rows = Memo::new(move |_| {
+        revision.track();
+        if !open.get() {
+            return Vec::new();
+        }
+        repo.get()
+            .with_doc_mut(doc, |d| {
+                let list: Vec<Version> = versions(d, SESSION_GAP_SECS);
+                list.into_iter()
+                    .take(SHOWN)
+                    .map(|v| {
+                        let who = v
+                            .actors
+                            .first()
+                            .map(|a| {
+                                author_name(d, a).unwrap_or_else(|| {
+                                    format!("device {}", &a.to_hex_string()[..6])
+                                })
+                            })
+                            .unwrap_or_default();
+                        let keys = changed_keys(d, &v.before, &v.heads);
+                        Row {
+                            heads: v.heads,
+                            time_ms: v.time * 1000,
+                            who,
+                            changes: v.changes,
+                            fields: keys.join(", "),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let view_version = move |i: usize| {
+        let Some(row) = rows.get_untracked().get(i).cloned() else {
+            return;
+        };
+        let text = repo
+            .get()
+            .with_doc_mut(doc, |d| {
+                d.fork_at(&row.heads)
+                    .ok()
+                    .and_then(|old| to_markdown(&old).ok())
+            })
+            .flatten()
+            .unwrap_or_else(|| "This version could not be read.".to_owned());
+        viewing.set(Some((i, text)));
+    };
+    let restore_version = move |i: usize| {
+        let Some(row) = rows.get_untracked().get(i).cloned() else {
+            return;
+        };
+        let result = repo.get().edit(doc, |d| restore(d, &row.heads).map(|_| ()));
+        message.set(Some(match result {
+            Ok(()) => {
+                "Restored. The restore is itself a new version, so nothing is lost.".to_owned()
+            }
+            Err(e) => format!("Could not restore: {e}"),
+        }));
+        viewing.set(None);
+    };
+    view! {
+        <div class="history">
+            <button
+                class="button subtle"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+                data-testid="history-toggle"
+            >
+                {move || if open.get() { "Hide version history" } else { "Show version history" }}
+            </button>
+            <Show when=move || message.get().is_some()>
+                <p class="banner" role="status">{move || message.get()}</p>
+            </Show>
+            <Show when=move || open.get()>
+                <ol class="versions" reversed>
+                    {move || {
+                        rows.get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, r)| {
+                                view! {
+                                    <li class="version" class:version-viewing=move || viewing.get().is_some_and(|(v, _)| v == i)>
+                                        <span class="version-when">{relative_time(r.time_ms, now_ms())}</span>
+                                        <span class="version-who">{r.who.clone()}</span>
+                                        <span class="version-what">
+                                            {format!("{} change{}", r.changes, if r.changes == 1 { "" } else { "s" })}
+                                            {(!r.fields.is_empty()).then(|| format!(" · {}", r.fields))}
+                                        </span>
+                                        <span class="version-tools">
+                                            <button class="button subtle" on:click=move |_| view_version(i)>"View"</button>
+                                            <Show when=move || { i > 0 }>
+                                                <button class="button subtle" on:click=move |_| restore_version(i) data-testid="restore">"Restore"</button>
+                                            </Show>
+                                        </span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ol>
+                <Show when=move || viewing.get().is_some()>
+                    <div class="version-view" role="region" aria-label="The plan as it was">
+                        <div class="version-view-head">
+                            <strong>"The plan as it was (read-only)"</strong>
+                            <button class="button subtle" on:click=move |_| viewing.set(None)>"Close"</button>
+                        </div>
+                        <pre>{move || viewing.get().map(|(_, t)| t)}</pre>
+                    </div>
+                </Show>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,164 @@
+//! An editable list of items with stable ids (stakeholders, actions, risks…):
+//! every field of every item, add, remove, move up and down. Works for any
+//! list described by a [`ListSpec`].
+
+use automerge::{AutoCommit, ObjId, ROOT};
+use leptos::prelude::*;
+use model::ModelError;
+use model::items::{self, Place};
+use model::spec::{Kind, ListSpec};
+use protocol::DocumentId;
+
+use super::{CollabText, ScalarField, use_repo};
+use crate::util::random_bytes;
+
+/// The items of list `key` under `parent`, in order.
+pub fn list_items(doc: &AutoCommit, parent: &ObjId, key: &str) -> Vec<(String, ObjId)> {
+    items::find_list(doc, parent, key)
+        .ok()
+        .flatten()
+        .and_then(|list| items::items(doc, &list).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| (i.id, i.obj))
+        .collect()
+}
+
+/// A fresh random item id.
+fn new_item_id() -> String {
+    protocol::PeerId::from_random("i", random_bytes())
+        .as_str()
+        .trim_start_matches("i-")
+        .to_owned()
+}
+
+#[component]
+pub fn ItemList(
+    doc: DocumentId,
+    spec: ListSpec,
+    #[prop(optional)] parent: Option<ObjId>,
+    /// A list inside each item (an objective's actions).
+    #[prop(optional)]
+    nested: Option<ListSpec>,
+) -> AnyView {
+    let repo = use_repo();
+    let parent = StoredValue::new(parent.unwrap_or(ROOT));
+    let error = RwSignal::new(None::<String>);
+    let rows = Memo::new(move |_| {
+        repo.get()
+            .read(doc, |d| list_items(d, &parent.get_value(), spec.key))
+            .unwrap_or_default()
+    });
+    let edit = move |f: &dyn Fn(&mut AutoCommit, &ObjId) -> Result<(), ModelError>| {
+        let parent = parent.get_value();
+        let result = repo.get().edit(doc, |d| {
+            let list = items::ensure_list(d, &parent, spec.key)?;
+            f(d, &list)
+        });
+        error.set(result.err().map(|e| e.to_string()));
+    };
+    let add = move |_| {
+        let id = new_item_id();
+        edit(&|d, list| items::insert(d, list, &id, Place::Last).map(|_| ()));
+    };
+    view! {
+        <div class="item-list" data-list=spec.key>
+            <For
+                each=move || rows.get()
+                key=|(id, _)| id.clone()
+                children=move |(id, obj)| {
+                    // `Copy` handles, so every closure below can use them.
+                    let item_id = StoredValue::new(id.clone());
+                    let position = move || {
+                        let me = item_id.get_value();
+                        rows.get().iter().position(|(i, _)| *i == me)
+                    };
+                    let count = move || rows.get().len();
+                    let neighbour = move |offset: isize| {
+                        let at = position()? as isize + offset;
+                        rows.get().get(usize::try_from(at).ok()?).map(|(i, _)| i.clone())
+                    };
+                    let up = move |_| {
+                        if let Some(prev) = neighbour(-1) {
+                            let me = item_id.get_value();
+                            edit(&|d, list| items::move_item(d, list, &me, Place::Before(&prev)));
+                        }
+                    };
+                    let down = move |_| {
+                        if let Some(next) = neighbour(1) {
+                            let me = item_id.get_value();
+                            edit(&|d, list| items::move_item(d, list, &me, Place::After(&next)));
+                        }
+                    };
+                    let remove = move |_| {
+                        let me = item_id.get_value();
+                        edit(&|d, list| items::remove(d, list, &me));
+                    };
+                    let fields = spec
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            let class = if matches!(f.kind, Kind::Text) { "item-field item-field-wide" } else { "item-field" };
+                            let input = if matches!(f.kind, Kind::Text) {
+                                view! {
+                                    <CollabText doc key=f.key label=f.label obj=obj.clone() multiline=true />
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <ScalarField doc field=*f obj=obj.clone() /> }.into_any()
+                            };
+                            view! { <div class=class>{input}</div> }
+                        })
+                        .collect_view();
+                    let inner = nested
+                        .map(|n| {
+                            view! {
+                                <div class="item-nested">
+                                    <h4 class="item-nested-title">{n.title}</h4>
+                                    <ItemList doc spec=n parent=obj.clone() />
+                                </div>
+                            }
+                        });
+                    view! {
+                        <div class="item" data-item=id.clone()>
+                            <div class="item-fields">{fields}</div>
+                            {inner}
+                            <div class="item-tools">
+                                <button
+                                    class="icon-button"
+                                    on:click=up
+                                    disabled=move || position() == Some(0)
+                                    aria-label=format!("Move {} up", spec.noun)
+                                    title="Move up"
+                                >"↑"</button>
+                                <button
+                                    class="icon-button"
+                                    on:click=down
+                                    disabled=move || position().map(|p| p + 1) == Some(count())
+                                    aria-label=format!("Move {} down", spec.noun)
+                                    title="Move down"
+                                >"↓"</button>
+                                <button
+                                    class="icon-button danger"
+                                    on:click=remove
+                                    aria-label=format!("Remove {}", spec.noun)
+                                    title="Remove"
+                                >"✕"</button>
+                            </div>
+                        </div>
+                    }
+                }
+            />
+            <Show when=move || rows.get().is_empty()>
+                <p class="empty-list">"Nothing here yet."</p>
+            </Show>
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </Show>
+            <button class="button add-item" on:click=add data-add=spec.key>
+                "+ Add " {spec.noun}
+            </button>
+        </div>
+    }
+    .into_any()
+}

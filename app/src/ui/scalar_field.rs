@@ -1,0 +1,177 @@
+//! A labelled decision field (a name, a choice, a date, an amount, a
+//! percentage). The value is checked when the person commits it (Enter or
+//! leaving the field); a value two people set at once is shown with both
+//! values and who set each, and a person picks one.
+
+use automerge::{ObjId, ROOT};
+use leptos::prelude::*;
+use model::authors::author_name;
+use model::fields::Candidate;
+use model::spec::{Field, Kind};
+use protocol::DocumentId;
+
+use super::use_repo;
+
+/// The currency amounts default to when none is typed.
+const DEFAULT_CURRENCY: &str = "USD";
+
+#[component]
+pub fn ScalarField(
+    doc: DocumentId,
+    field: Field,
+    #[prop(optional)] obj: Option<ObjId>,
+    /// Show the label only to screen readers.
+    #[prop(optional)]
+    quiet_label: bool,
+) -> impl IntoView {
+    let repo = use_repo();
+    let obj = obj.unwrap_or(ROOT);
+    let id = format!("{doc}-{obj}-{}", field.key);
+    // Closures below hold a `Copy` handle to the object id.
+    let obj = StoredValue::new(obj);
+    let error = RwSignal::new(None::<String>);
+
+    let state = Memo::new(move |_| {
+        let obj = obj.get_value();
+        repo.get()
+            .read(doc, |d| {
+                let value = field.read(d, &obj).unwrap_or_default();
+                let conflicts: Vec<(String, String)> = field
+                    .conflicts(d, &obj)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| (c.value.clone(), who(d, &c)))
+                    .collect();
+                (value, conflicts)
+            })
+            .unwrap_or_default()
+    });
+    let value = move || state.get().0;
+
+    let commit = move |input: String| {
+        let obj = obj.get_value();
+        let result = repo
+            .get()
+            .edit(doc, |d| field.write(d, &obj, &input, DEFAULT_CURRENCY));
+        error.set(result.err().map(|e| e.to_string()));
+    };
+
+    let control = match field.kind {
+        Kind::Choice(choices) => view! {
+            <select
+                id=id.clone()
+                class="field-input field-select"
+                data-field=field.key
+                prop:value=value
+                on:change=move |e| commit(event_target_value(&e))
+            >
+                <option value="">"—"</option>
+                {choices
+                    .iter()
+                    .map(|c| view! { <option value=c.value>{c.label}</option> })
+                    .collect_view()}
+            </select>
+        }
+        .into_any(),
+        Kind::Date => view! {
+            <input
+                id=id.clone()
+                class="field-input"
+                type="date"
+                data-field=field.key
+                prop:value=value
+                on:change=move |e| commit(event_target_value(&e))
+            />
+        }
+        .into_any(),
+        Kind::Percent => view! {
+            <input
+                id=id.clone()
+                class="field-input field-number"
+                type="number"
+                min="0"
+                max="100"
+                step="5"
+                data-field=field.key
+                prop:value=value
+                on:change=move |e| commit(event_target_value(&e))
+            />
+        }
+        .into_any(),
+        Kind::Money | Kind::Line | Kind::Text => {
+            let shown = move || field.display(&value());
+            let placeholder = if matches!(field.kind, Kind::Money) {
+                "e.g. 250,000 USD"
+            } else {
+                ""
+            };
+            view! {
+                <input
+                    id=id.clone()
+                    class="field-input"
+                    type="text"
+                    autocomplete="off"
+                    placeholder=placeholder
+                    data-field=field.key
+                    prop:value=shown
+                    on:change=move |e| commit(event_target_value(&e))
+                />
+            }
+            .into_any()
+        }
+    };
+
+    let settle = move |chosen: String| {
+        let obj = obj.get_value();
+        let result = repo
+            .get()
+            .edit(doc, |d| model::fields::settle(d, &obj, field.key, &chosen));
+        error.set(result.err().map(|e| e.to_string()));
+    };
+
+    view! {
+        <div class="field" class:field-conflicted=move || !state.get().1.is_empty()>
+            <label for=id class="field-label" class:visually-hidden=quiet_label>{field.label}</label>
+            {control}
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </Show>
+            <Show when=move || !state.get().1.is_empty()>
+                <div class="conflict" role="group" aria-label=format!("{}: conflicting values", field.label)>
+                    <p class="conflict-title">"Set differently by two people at once — keep which?"</p>
+                    <div class="conflict-options">
+                        {move || {
+                            state
+                                .get()
+                                .1
+                                .into_iter()
+                                .map(|(v, by)| {
+                                    let shown = if v.is_empty() { "(empty)".to_owned() } else { field.display(&v) };
+                                    let chosen = v.clone();
+                                    view! {
+                                        <button class="button subtle conflict-option" on:click=move |_| settle(chosen.clone())>
+                                            <strong>{shown}</strong>
+                                            <span class="conflict-by">{by}</span>
+                                        </button>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </div>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// "by Ana", "by you", or "by another device".
+fn who(doc: &automerge::AutoCommit, c: &Candidate) -> String {
+    if let Some(name) = author_name(doc, &c.actor) {
+        return format!("by {name}");
+    }
+    if doc.get_actor() == &c.actor {
+        "by you".to_owned()
+    } else {
+        format!("by device {}", &c.actor.to_hex_string()[..6])
+    }
+}
