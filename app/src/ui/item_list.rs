@@ -6,11 +6,11 @@ use automerge::{AutoCommit, ObjId, ROOT};
 use leptos::prelude::*;
 use model::ModelError;
 use model::items::{self, Place};
-use model::spec::{Kind, ListSpec};
+use model::spec::{Kind, ListSpec, date_to_days};
 use protocol::DocumentId;
 
 use super::{CollabText, ScalarField, use_repo};
-use crate::util::random_bytes;
+use crate::util::{now_ms, random_bytes};
 
 /// The items of list `key` under `parent`, in order.
 pub fn list_items(doc: &AutoCommit, parent: &ObjId, key: &str) -> Vec<(String, ObjId)> {
@@ -22,6 +22,46 @@ pub fn list_items(doc: &AutoCommit, parent: &ObjId, key: &str) -> Vec<(String, O
         .into_iter()
         .map(|i| (i.id, i.obj))
         .collect()
+}
+
+/// A warning a person should see on an item, computed on the device from
+/// its dates (so it is right offline): overdue actions, renewals coming up,
+/// close dates passed.
+fn due_flag(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    spec: &ListSpec,
+    today: i64,
+) -> Option<(&'static str, String)> {
+    let has = |k: &str| spec.fields.iter().any(|f| f.key == k);
+    let get = |k: &str| model::fields::read_string(doc, obj, k).unwrap_or_default();
+    let days = |k: &str| date_to_days(&get(k)).map(|d| d - today);
+    let plural = |n: i64| if n == 1 { "" } else { "s" };
+    if has("due")
+        && get("status") != "done"
+        && let Some(d) = days("due").filter(|d| *d < 0)
+    {
+        return Some(("overdue", format!("Overdue by {} day{}", -d, plural(-d))));
+    }
+    if has("renewal")
+        && let Some(d) = days("renewal")
+    {
+        return match d {
+            ..0 => Some(("overdue", "Renewal date has passed".to_owned())),
+            0..=90 => Some(("soon", format!("Renews in {d} day{}", plural(d)))),
+            _ => None,
+        };
+    }
+    if has("close")
+        && !matches!(get("stage").as_str(), "won" | "lost")
+        && let Some(d) = days("close").filter(|d| *d < 0)
+    {
+        return Some((
+            "overdue",
+            format!("Close date passed {} day{} ago", -d, plural(-d)),
+        ));
+    }
+    None
 }
 
 /// A fresh random item id.
@@ -90,6 +130,13 @@ pub fn ItemList(
                             edit(&|d, list| items::move_item(d, list, &me, Place::After(&next)));
                         }
                     };
+                    let item_obj = StoredValue::new(obj.clone());
+                    let flag = Memo::new(move |_| {
+                        let today = now_ms().div_euclid(86_400_000);
+                        repo.get()
+                            .read(doc, |d| due_flag(d, &item_obj.get_value(), &spec, today))
+                            .flatten()
+                    });
                     let remove = move |_| {
                         let me = item_id.get_value();
                         edit(&|d, list| items::remove(d, list, &me));
@@ -120,8 +167,17 @@ pub fn ItemList(
                             }
                         });
                     view! {
-                        <div class="item" data-item=id.clone()>
-                            <div class="item-fields">{fields}</div>
+                        <div
+                            class="item"
+                            data-item=id.clone()
+                            data-flag=move || flag.get().map(|(kind, _)| kind)
+                        >
+                            <div class="item-fields">
+                                {move || flag.get().map(|(kind, text)| view! {
+                                    <p class=format!("item-flag item-flag-{kind}") role="note">{text}</p>
+                                })}
+                                {fields}
+                            </div>
                             {inner}
                             <div class="item-tools">
                                 <button

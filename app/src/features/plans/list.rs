@@ -1,9 +1,12 @@
 //! The list of account plans: search, create, open.
 
+use automerge::ROOT;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use model::fields::read_string;
+use model::plan_schema::STATUSES;
 use model::{AccountPlan, RecordKind};
 use protocol::DocumentId;
 
@@ -57,18 +60,42 @@ pub fn PlanList() -> impl IntoView {
             .filter_map(|r| DocumentId::parse(&r.id).ok().map(|id| (id, r.created_at)))
             .collect::<Vec<_>>()
     });
-    let title_of = move |id: DocumentId| {
+    let owner = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    // What the list filters on, per plan: title, customer, owner, status.
+    let facts = move |id: DocumentId| {
         repo.get()
-            .read(id, |d| AccountPlan::read(d).ok())
-            .flatten()
+            .read(id, |d| {
+                let get = |k| read_string(d, &ROOT, k).unwrap_or_default();
+                [get("title"), get("customer"), get("owner"), get("status")]
+            })
             .unwrap_or_default()
+    };
+    let owners = move || {
+        let mut all: Vec<String> = plans
+            .get()
+            .into_iter()
+            .map(|(id, _)| facts(id)[2].clone())
+            .filter(|o| !o.is_empty())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
     };
     let visible = move || {
         let q = query.get().to_lowercase();
+        let (owner, status) = (owner.get(), status.get());
         plans
             .get()
             .into_iter()
-            .filter(|(id, _)| q.is_empty() || title_of(*id).title.to_lowercase().contains(&q))
+            .filter(|(id, _)| {
+                let [title, customer, o, s] = facts(*id);
+                (q.is_empty()
+                    || title.to_lowercase().contains(&q)
+                    || customer.to_lowercase().contains(&q))
+                    && (owner.is_empty() || o == owner)
+                    && (status.is_empty() || s == status)
+            })
             .collect::<Vec<_>>()
     };
     let count = move || plans.get().len();
@@ -111,11 +138,19 @@ pub fn PlanList() -> impl IntoView {
                     <input
                         type="search"
                         class="search-input"
-                        placeholder="Search plans  ( / )"
-                        aria-label="Search plans"
+                        placeholder="Search by plan or customer  ( / )"
+                        aria-label="Search plans by title or customer"
                         node_ref=search_ref
                         bind:value=query
                     />
+                    <select class="filter" aria-label="Filter by owner" bind:value=owner data-testid="filter-owner">
+                        <option value="">"All owners"</option>
+                        {move || owners().into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                    </select>
+                    <select class="filter" aria-label="Filter by status" bind:value=status data-testid="filter-status">
+                        <option value="">"All statuses"</option>
+                        {STATUSES.iter().map(|c| view! { <option value=c.value>{c.label}</option> }).collect_view()}
+                    </select>
                 </div>
                 <ul class="plan-list" role="list">
                     <For each=visible key=|(id, _)| *id let:item>
@@ -123,7 +158,7 @@ pub fn PlanList() -> impl IntoView {
                     </For>
                 </ul>
                 <Show when=move || visible().is_empty()>
-                    <p class="empty">"No plan matches “" {move || query.get()} "”."</p>
+                    <p class="empty">"No plan matches these filters."</p>
                 </Show>
             </Show>
         </section>
@@ -139,6 +174,22 @@ fn PlanRow(id: DocumentId, created_at: i64) -> impl IntoView {
         _ if missing() => "Waiting for this plan from the relay…".to_owned(),
         Some(p) if !p.title.trim().is_empty() => p.title,
         _ => "Untitled plan".to_owned(),
+    };
+    let details = move || {
+        repo.get()
+            .read(id, |d| {
+                let get = |k| read_string(d, &ROOT, k).unwrap_or_default();
+                let status = STATUSES
+                    .iter()
+                    .find(|c| c.value == get("status"))
+                    .map(|c| (c.value, c.label));
+                let who: Vec<String> = [get("customer"), get("owner")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                (who.join(" · "), status)
+            })
+            .unwrap_or_default()
     };
     let excerpt = move || {
         plan()
@@ -159,7 +210,11 @@ fn PlanRow(id: DocumentId, created_at: i64) -> impl IntoView {
     view! {
         <li class="plan-row" class:plan-row-missing=missing>
             <A href=format!("/plans/{id}")>
-                <span class="plan-row-title">{title}</span>
+                <span class="plan-row-title">
+                    {title}
+                    {move || details().1.map(|(value, label)| view! { <span class="status-tag" data-status=value>{label}</span> })}
+                </span>
+                <span class="plan-row-who">{move || details().0}</span>
                 <span class="plan-row-excerpt">{excerpt}</span>
                 <span class="plan-row-meta">"Created " {relative_time(created_at, now_ms())}</span>
             </A>
