@@ -39,6 +39,7 @@ pub enum RepoError {
 }
 
 const PEER_KEY: &str = "device.peer-id";
+const NAME_KEY: &str = "device.name";
 const CONFIRMED_PREFIX: &str = "confirmed/";
 
 pub struct Repo {
@@ -56,6 +57,9 @@ pub struct Repo {
     store: Store,
     writes: WriteQueue,
     pub status: SyncStatus,
+    /// The person's display name on this device ("" until they set it);
+    /// every document they change records it for its actor.
+    pub name: RwSignal<String>,
 }
 
 impl Repo {
@@ -71,7 +75,9 @@ impl Repo {
                 id
             }
         };
+        let name = store.get_meta(NAME_KEY).await?.unwrap_or_default();
         let repo = Rc::new(Repo {
+            name: RwSignal::new(name),
             index,
             docs: RefCell::default(),
             revisions: RefCell::default(),
@@ -242,6 +248,10 @@ impl Repo {
         let (result, task, message) = {
             let mut docs = self.docs.borrow_mut();
             let sync = docs.get_mut(&id).ok_or(RepoError::NoSuchDocument(id))?;
+            let name = self.name.get_untracked();
+            if id != self.index {
+                model::authors::sign(sync.doc_mut(), &name)?;
+            }
             let result = f(sync.doc_mut());
             // Commit whatever `f` did, even on error: a half-done edit is
             // still the person's work.
@@ -260,6 +270,14 @@ impl Repo {
         self.recount(id);
         self.bump(id);
         Ok(result)
+    }
+
+    /// Remember the person's display name on this device.
+    pub async fn set_name(&self, name: &str) -> Result<(), RepoError> {
+        let name = name.trim();
+        self.store.set_meta(NAME_KEY, name).await?;
+        self.name.set(name.to_owned());
+        Ok(())
     }
 
     /// Create a new account plan, list it in the workspace index, and

@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use super::RepoHandle;
 use super::sync_badge::SyncBadge;
+use super::who_am_i::WhoAmI;
 use crate::features::plans::{PlanList, PlanPage};
 use crate::store::Store;
 use crate::sync::Repo;
@@ -60,6 +61,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 <nav class="topnav" aria-label="Records">
                     <A href="/">"Account plans"</A>
                 </nav>
+                <WhoAmI/>
                 <SyncBadge status/>
             </header>
             <main class="content">

@@ -5,6 +5,7 @@ mod collab_text;
 mod item_list;
 mod scalar_field;
 mod sync_badge;
+mod who_am_i;
 
 pub use app::App;
 pub use collab_text::CollabText;
