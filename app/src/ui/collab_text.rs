@@ -46,6 +46,12 @@ impl Control {
             Control::Area(e) => e.set_selection_range(start, end),
         };
     }
+    fn focus(&self) {
+        let _ = match self {
+            Control::Input(e) => e.focus(),
+            Control::Area(e) => e.focus(),
+        };
+    }
     fn is_focused(&self) -> bool {
         let el: &web_sys::Element = match self {
             Control::Input(e) => e.unchecked_ref(),
@@ -126,6 +132,18 @@ pub fn CollabText(
         }
         shown_heads.set_value(repo.heads(doc));
     });
+
+    // The `autofocus` attribute only works for the first one a page ever
+    // shows (the browser's "autofocus processed" flag), and this is a
+    // single-page app: the second plan created without a reload would not
+    // get the focus. Focus the box when it appears instead.
+    if autofocus {
+        Effect::new(move |_| {
+            if let Some(control) = control() {
+                control.focus();
+            }
+        });
+    }
 
     let on_input = move |_| {
         let Some(control) = control() else {
