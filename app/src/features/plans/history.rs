@@ -2,14 +2,18 @@
 //! any of them, and restore (a new change that brings the old content back;
 //! nothing is lost, the restore itself is a version).
 
-use automerge::ChangeHash;
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc, Value};
 use leptos::prelude::*;
+use model::ModelError;
 use model::authors::author_name;
-use model::{Version, changed_keys, restore, to_markdown, versions};
+use model::fields::{read_string, write_scalar};
+use model::plan_schema::{LISTS, SWOT_OPPORTUNITIES, root_fields};
+use model::{PlanField, Version, changed_keys, restore, to_markdown, versions};
 use protocol::DocumentId;
 
 use crate::ui::use_repo;
-use crate::util::{now_ms, relative_time};
+use crate::util::{now_ms, random_bytes, relative_time};
 
 /// Changes this close together (seconds) by one person are one version.
 const SESSION_GAP_SECS: i64 = 300;
@@ -23,6 +27,60 @@ struct Row {
     who: String,
     changes: usize,
     fields: String,
+}
+
+/// The map of who is who that `model::authors` keeps in every document.
+const AUTHORS: &str = "authors";
+
+/// Bring the content at `heads` back, but not the names of who edited:
+/// restore rolls the whole document back, and would otherwise forget the
+/// names recorded since (this restore's own included), so their changes
+/// would read "device 3f2a…" again.
+fn restore_keeping_authors(d: &mut AutoCommit, heads: &[ChangeHash]) -> Result<(), ModelError> {
+    let names = |d: &AutoCommit| -> Result<Vec<(String, String)>, ModelError> {
+        let Some((Value::Object(ObjType::Map), map)) = d.get(ROOT, AUTHORS)? else {
+            return Ok(Vec::new());
+        };
+        d.keys(&map)
+            .map(|actor| Ok((actor.clone(), read_string(d, &map, &actor)?)))
+            .collect()
+    };
+    let known = names(d)?;
+    restore(d, heads)?;
+    if known.is_empty() {
+        return Ok(());
+    }
+    let map = match d.get(ROOT, AUTHORS)? {
+        Some((Value::Object(ObjType::Map), map)) => map,
+        _ => d.put_object(ROOT, AUTHORS, ObjType::Map)?,
+    };
+    for (actor, name) in known {
+        write_scalar(d, &map, &actor, &name)?;
+    }
+    Ok(())
+}
+
+/// What a person calls a top-level key of a plan ("installedBase" →
+/// "Installed base and agreements"); `None` for bookkeeping keys.
+fn key_label(key: &str) -> Option<String> {
+    if key == AUTHORS {
+        return None;
+    }
+    // "Opportunities" alone would read as the pipeline's.
+    if key == SWOT_OPPORTUNITIES.key {
+        return Some("SWOT opportunities".to_owned());
+    }
+    let label = root_fields()
+        .find(|f| f.key == key)
+        .map(|f| f.label)
+        .or_else(|| {
+            PlanField::ALL
+                .into_iter()
+                .find(|p| p.key() == key)
+                .map(PlanField::label)
+        })
+        .or_else(|| LISTS.iter().find(|l| l.key == key).map(|l| l.title));
+    Some(label.map_or_else(|| key.to_owned(), str::to_owned))
 }
 
 #[component]
@@ -52,7 +110,11 @@ pub fn History(doc: DocumentId) -> impl IntoView {
                                 })
                             })
                             .unwrap_or_default();
-                        let keys = changed_keys(d, &v.before, &v.heads);
+                        let mut keys: Vec<String> = changed_keys(d, &v.before, &v.heads)
+                            .iter()
+                            .filter_map(|k| key_label(k))
+                            .collect();
+                        keys.sort();
                         Row {
                             heads: v.heads,
                             time_ms: v.time * 1000,
@@ -84,7 +146,15 @@ pub fn History(doc: DocumentId) -> impl IntoView {
         let Some(row) = rows.get_untracked().get(i).cloned() else {
             return;
         };
-        let result = repo.get().edit(doc, |d| restore(d, &row.heads).map(|_| ()));
+        let repo = repo.get();
+        // A restore is its own version, even straight after this device's
+        // own edits: versions are editing sessions per actor, so without a
+        // fresh actor the restore would join the session it undoes and the
+        // state before it would drop out of the list.
+        repo.with_doc_mut(doc, |d| {
+            d.set_actor(ActorId::from(random_bytes().to_vec()));
+        });
+        let result = repo.edit(doc, |d| restore_keeping_authors(d, &row.heads));
         message.set(Some(match result {
             Ok(()) => {
                 "Restored. The restore is itself a new version, so nothing is lost.".to_owned()
