@@ -689,12 +689,19 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
     for (const p of PROSE) {
       assert.ok(md.includes(`\n## ${p.heading}\n\n${p.text}\n\n`), `section ${p.heading} in:\n${md}`);
     }
+    // The four SWOT quadrants sit under one "## SWOT" heading.
+    const SWOT_KEYS = ["strengths", "weaknesses", "swotOpportunities", "threats"];
+    const swot = (list) => SWOT_KEYS.includes(list.key);
+    assert.ok(md.includes("\n## SWOT\n\n### Strengths\n\n"), `SWOT grouped:\n${md}`);
     for (const list of LISTS) {
-      let block = `\n## ${list.title}\n\n` + list.items.map((fields) => `- ${mdItem(fields)}\n`).join("");
+      const heading = swot(list) ? "###" : "##";
+      let block = `\n${heading} ${list.title}\n\n` + list.items.map((fields) => `- ${mdItem(fields)}\n`).join("");
       if (list.actions) block += list.actions.map((fields) => `  - ${mdItem(fields)}\n`).join("");
       assert.ok(md.includes(block), `list ${list.key}:\n${block}--- in ---\n${md}`);
     }
-    assert.equal(md.match(/^## /gm).length, PROSE.length + LISTS.length, "one heading per section, nothing else");
+    const sections = PROSE.length + LISTS.filter((l) => !swot(l)).length + 1;
+    assert.equal(md.match(/^## /gm).length, sections, "one heading per section, nothing else");
+    assert.equal(md.match(/^### /gm).length, SWOT_KEYS.length, "one sub-heading per SWOT quadrant");
     console.log(`# exported ${md.length} characters of Markdown, ${md.split("\n").length} lines`);
   });
 

@@ -100,6 +100,17 @@ pub fn ItemList(
     let add = move |_| {
         let id = new_item_id();
         edit(&|d, list| items::insert(d, list, &id, Place::Last).map(|_| ()));
+        // Keyboard users land in the new item's first field once it renders.
+        let selector = format!("[data-item=\"{id}\"] :is(input, textarea, select)");
+        request_animation_frame(move || {
+            let field = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(&selector).ok().flatten())
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(field) = field {
+                let _ = field.focus();
+            }
+        });
     };
     view! {
         <div class="item-list" data-list=spec.key>

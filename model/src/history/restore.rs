@@ -33,7 +33,9 @@ use crate::{ModelError, TEXT_ENCODING, splice_between};
 /// Fails with [`AutomergeError::MissingHash`] when a head is not in the
 /// document.
 pub fn restore(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<usize, ModelError> {
-    let missing = doc.get_missing_deps(heads);
+    // The read-only query: `AutoCommit::get_missing_deps` would close the
+    // caller's open transaction (without its time).
+    let missing = ReadDoc::get_missing_deps(&*doc, heads);
     if let Some(h) = heads.iter().find(|h| missing.contains(h)) {
         return Err(AutomergeError::MissingHash(*h).into());
     }

@@ -3,7 +3,7 @@
 use automerge::{AutoCommit, ObjId, ROOT};
 
 use super::PlanField;
-use super::schema::{self, ACTIONS, LISTS, OBJECTIVES};
+use super::schema::{self, ACTIONS, LISTS, OBJECTIVES, SWOT};
 use crate::spec::{Field, Kind, ListSpec};
 use crate::{ModelError, items};
 
@@ -35,6 +35,7 @@ pub fn to_markdown(doc: &AutoCommit) -> Result<String, ModelError> {
             out.push_str(&format!("## {}\n\n{}\n\n", field.label(), text.trim()));
         }
     }
+    let mut swot_started = false;
     for list in LISTS {
         let Some(obj) = items::find_list(doc, &ROOT, list.key)? else {
             continue;
@@ -43,7 +44,17 @@ pub fn to_markdown(doc: &AutoCommit) -> Result<String, ModelError> {
         if rows.is_empty() {
             continue;
         }
-        out.push_str(&format!("## {}\n\n", list.title));
+        // The four SWOT quadrants sit under one heading ("Opportunities"
+        // alone would read as the pipeline's).
+        if SWOT.iter().any(|q| q.key == list.key) {
+            if !swot_started {
+                out.push_str("## SWOT\n\n");
+                swot_started = true;
+            }
+            out.push_str(&format!("### {}\n\n", list.title));
+        } else {
+            out.push_str(&format!("## {}\n\n", list.title));
+        }
         for item in rows {
             out.push_str(&format!("- {}\n", item_line(doc, &item.obj, list)?));
             if list.key == OBJECTIVES.key
@@ -166,6 +177,7 @@ mod tests {
             "{md}"
         );
         assert!(!md.contains("## Risks"), "empty sections are left out");
+        assert!(!md.contains("## SWOT"), "an empty SWOT has no heading");
     }
 
     #[test]
@@ -173,6 +185,26 @@ mod tests {
         assert_eq!(
             to_markdown(&AutoCommit::new()).expect("export"),
             "# Untitled plan\n"
+        );
+    }
+
+    #[test]
+    fn swot_quadrants_are_grouped_under_one_heading() {
+        use crate::plan::schema::{STRENGTHS, THREATS};
+        let mut doc = AutoCommit::new();
+        for quadrant in [STRENGTHS, THREATS] {
+            let list = ensure_list(&mut doc, &ROOT, quadrant.key).expect("list");
+            let item = insert(&mut doc, &list, "x", Place::Last).expect("item");
+            quadrant.fields[0]
+                .write(&mut doc, &item, "A point", "USD")
+                .expect("text");
+        }
+        let md = to_markdown(&doc).expect("export");
+        assert!(
+            md.contains(
+                "## SWOT\n\n### Strengths\n\n- **A point**\n\n### Threats\n\n- **A point**\n"
+            ),
+            "{md}"
         );
     }
 }

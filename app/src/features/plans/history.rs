@@ -2,14 +2,11 @@
 //! any of them, and restore (a new change that brings the old content back;
 //! nothing is lost, the restore itself is a version).
 
-use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc, Value};
+use automerge::{ActorId, ChangeHash};
 use leptos::prelude::*;
-use model::ModelError;
-use model::authors::author_name;
-use model::fields::{read_string, write_scalar};
+use model::authors::{AUTHORS, author_name, restore_keeping_names};
 use model::plan_schema::{LISTS, SWOT_OPPORTUNITIES, root_fields};
-use model::{PlanField, Version, changed_keys, restore, to_markdown, versions};
+use model::{PlanField, Version, changed_keys, to_markdown, versions};
 use protocol::DocumentId;
 
 use crate::ui::use_repo;
@@ -27,37 +24,6 @@ struct Row {
     who: String,
     changes: usize,
     fields: String,
-}
-
-/// The map of who is who that `model::authors` keeps in every document.
-const AUTHORS: &str = "authors";
-
-/// Bring the content at `heads` back, but not the names of who edited:
-/// restore rolls the whole document back, and would otherwise forget the
-/// names recorded since (this restore's own included), so their changes
-/// would read "device 3f2a…" again.
-fn restore_keeping_authors(d: &mut AutoCommit, heads: &[ChangeHash]) -> Result<(), ModelError> {
-    let names = |d: &AutoCommit| -> Result<Vec<(String, String)>, ModelError> {
-        let Some((Value::Object(ObjType::Map), map)) = d.get(ROOT, AUTHORS)? else {
-            return Ok(Vec::new());
-        };
-        d.keys(&map)
-            .map(|actor| Ok((actor.clone(), read_string(d, &map, &actor)?)))
-            .collect()
-    };
-    let known = names(d)?;
-    restore(d, heads)?;
-    if known.is_empty() {
-        return Ok(());
-    }
-    let map = match d.get(ROOT, AUTHORS)? {
-        Some((Value::Object(ObjType::Map), map)) => map,
-        _ => d.put_object(ROOT, AUTHORS, ObjType::Map)?,
-    };
-    for (actor, name) in known {
-        write_scalar(d, &map, &actor, &name)?;
-    }
-    Ok(())
 }
 
 /// What a person calls a top-level key of a plan ("installedBase" →
@@ -154,7 +120,7 @@ pub fn History(doc: DocumentId) -> impl IntoView {
         repo.with_doc_mut(doc, |d| {
             d.set_actor(ActorId::from(random_bytes().to_vec()));
         });
-        let result = repo.edit(doc, |d| restore_keeping_authors(d, &row.heads));
+        let result = repo.edit(doc, |d| restore_keeping_names(d, &row.heads).map(|_| ()));
         message.set(Some(match result {
             Ok(()) => {
                 "Restored. The restore is itself a new version, so nothing is lost.".to_owned()
