@@ -23,11 +23,11 @@ import { after, before, describe, test } from "node:test";
 import {
   distDir,
   launchBrowser,
-  openProfile,
   screenshotPath,
   startRelay,
   tempDataDir,
 } from "../support/harness.js";
+import { TIMEOUT, badge, makeProfile, value, waitBadge, waitValue } from "../support/page.js";
 
 const TITLE = "Contoso FY27 — cloud renewal";
 // Long, multi-line, with accents, a dash and a character outside the BMP
@@ -38,11 +38,9 @@ const VISION = [
   "Constraints: data residency in the EU, a frozen headcount in IT operations, and a board that wants proof before every big step 🚀 — so we plan in small, visible wins.",
 ].join("\n");
 
-const TIMEOUT = 5_000; // "within a second or two", with room for a slow machine
 const RECONNECT_TIMEOUT = 30_000; // the transport's backoff tops out at ~10 s
 
 const sel = {
-  badge: "[data-testid=sync-badge]",
   title: "input[data-field=title]",
   vision: "textarea[data-field=vision]",
   docUrl: "[data-testid=doc-url]",
@@ -53,68 +51,7 @@ const sel = {
 // ---------------------------------------------------------------- helpers
 
 let phase = "happy path";
-
-/**
- * A fresh profile on `url` whose console errors are recorded with the phase
- * of the test they happened in and the resource they are about.
- */
-async function profile(browser, name, url, viewport) {
-  const p = await openProfile(browser, "about:blank", viewport);
-  p.name = name;
-  p.consoleErrors = [];
-  p.page.on("console", (m) => {
-    if (m.type() === "error") {
-      p.consoleErrors.push({ phase, text: m.text(), url: m.location()?.url ?? "" });
-    }
-  });
-  p.page.on("pageerror", (e) => p.consoleErrors.push({ phase, text: String(e), url: "" }));
-  await p.page.goto(url);
-  return p;
-}
-
-async function badge(page) {
-  return page.locator(sel.badge).evaluate((el) => ({
-    state: el.getAttribute("data-state"),
-    text: el.textContent.trim(),
-  }));
-}
-
-async function waitBadge(page, state, timeout = TIMEOUT) {
-  try {
-    await page.waitForFunction(
-      ([s, want]) => document.querySelector(s)?.getAttribute("data-state") === want,
-      [sel.badge, state],
-      { timeout },
-    );
-  } catch (e) {
-    const now = await badge(page).catch(() => null);
-    throw new Error(`badge did not become "${state}" within ${timeout} ms (it shows ${JSON.stringify(now)})`, {
-      cause: e,
-    });
-  }
-  return badge(page);
-}
-
-const value = (page, selector) => page.locator(selector).inputValue();
-
-/** Wait until the box holds exactly `want`; returns how long that took (ms). */
-async function waitValue(page, selector, want, timeout = TIMEOUT) {
-  const started = performance.now();
-  try {
-    await page.waitForFunction(
-      ([s, w]) => document.querySelector(s)?.value === w,
-      [selector, want],
-      { timeout, polling: 10 },
-    );
-  } catch (e) {
-    const now = await value(page, selector).catch(() => "<no such box>");
-    throw new Error(
-      `${selector} did not reach ${JSON.stringify(want)} within ${timeout} ms; it holds ${JSON.stringify(now)}`,
-      { cause: e },
-    );
-  }
-  return Math.round(performance.now() - started);
-}
+const profile = makeProfile(() => phase);
 
 /** Focus a text box and put the caret at `pos` (UTF-16 units). */
 async function caretAt(page, selector, pos) {

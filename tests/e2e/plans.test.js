@@ -24,14 +24,13 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
-import { launchBrowser, openProfile, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
+import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
+import { TIMEOUT, badge, makeProfile, value, waitBadge, waitValue } from "../support/page.js";
 
-const TIMEOUT = 5_000;
 const LOAD_TIMEOUT = 15_000;
 const RECONNECT_TIMEOUT = 30_000; // the transport's backoff tops out at ~10 s
 
 const sel = {
-  badge: "[data-testid=sync-badge]",
   title: ".plan-head input[data-field=title]",
   head: (key) => `#overview > .field-grid [data-field="${key}"]`,
   targets: (key) => `#pipeline > .field-grid [data-field="${key}"]`,
@@ -240,66 +239,7 @@ const PIPELINE_CAPTION =
 // ---------------------------------------------------------------- helpers
 
 let phase = "happy path";
-
-/**
- * A fresh profile on `url` whose console errors are recorded with the phase
- * of the test they happened in and the resource they are about.
- */
-async function profile(browser, name, url, viewport) {
-  const p = await openProfile(browser, "about:blank", viewport);
-  p.name = name;
-  p.consoleErrors = [];
-  p.page.on("console", (m) => {
-    if (m.type() === "error") {
-      p.consoleErrors.push({ phase, text: m.text(), url: m.location()?.url ?? "" });
-    }
-  });
-  p.page.on("pageerror", (e) => p.consoleErrors.push({ phase, text: String(e), url: "" }));
-  await p.page.goto(url);
-  return p;
-}
-
-async function badge(page) {
-  return page.locator(sel.badge).evaluate((el) => ({
-    state: el.getAttribute("data-state"),
-    text: el.textContent.trim(),
-  }));
-}
-
-async function waitBadge(page, state, timeout = TIMEOUT) {
-  try {
-    await page.waitForFunction(
-      ([s, want]) => document.querySelector(s)?.getAttribute("data-state") === want,
-      [sel.badge, state],
-      { timeout },
-    );
-  } catch (e) {
-    const now = await badge(page).catch(() => null);
-    throw new Error(`badge did not become "${state}" within ${timeout} ms (it shows ${JSON.stringify(now)})`, {
-      cause: e,
-    });
-  }
-  return badge(page);
-}
-
-const value = (page, selector) => page.locator(selector).inputValue();
-
-/** Wait until the control holds exactly `want`. */
-async function waitValue(page, selector, want, timeout = TIMEOUT) {
-  try {
-    await page.waitForFunction(([s, w]) => document.querySelector(s)?.value === w, [selector, want], {
-      timeout,
-      polling: 20,
-    });
-  } catch (e) {
-    const now = await page
-      .evaluate((s) => document.querySelector(s)?.value ?? "<no such control>", selector)
-      .catch(() => "<page gone>");
-    throw new Error(`${selector} did not reach ${JSON.stringify(want)} within ${timeout} ms; it holds ${JSON.stringify(now)}`, {
-      cause: e,
-    });
-  }
-}
+const profile = makeProfile(() => phase);
 
 /**
  * Wait until every control holds its value ([selector, value] pairs); on

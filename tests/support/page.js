@@ -1,0 +1,73 @@
+// Helpers for driving the Fieldbook app in a test: profiles that record
+// console errors by test phase, the sync badge, and waiting for a control.
+import { openProfile } from "./harness.js";
+
+export const TIMEOUT = 5_000; // "within a second or two", with room for a slow machine
+export const BADGE = "[data-testid=sync-badge]";
+
+/**
+ * `profile(browser, name, url, viewport)`: a fresh profile on `url` whose
+ * console errors are recorded with the phase of the test they happened in
+ * (`getPhase()` at the time) and the resource they are about.
+ */
+export function makeProfile(getPhase) {
+  return async function profile(browser, name, url, viewport) {
+    const p = await openProfile(browser, "about:blank", viewport);
+    p.name = name;
+    p.consoleErrors = [];
+    p.page.on("console", (m) => {
+      if (m.type() === "error") {
+        p.consoleErrors.push({ phase: getPhase(), text: m.text(), url: m.location()?.url ?? "" });
+      }
+    });
+    p.page.on("pageerror", (e) => p.consoleErrors.push({ phase: getPhase(), text: String(e), url: "" }));
+    await p.page.goto(url);
+    return p;
+  };
+}
+
+/** The badge's state and words. */
+export async function badge(page) {
+  return page.locator(BADGE).evaluate((el) => ({
+    state: el.getAttribute("data-state"),
+    text: el.textContent.trim(),
+  }));
+}
+
+/** Wait for the badge to reach `state`; fails saying what it shows. */
+export async function waitBadge(page, state, timeout = TIMEOUT) {
+  try {
+    await page.waitForFunction(
+      ([s, want]) => document.querySelector(s)?.getAttribute("data-state") === want,
+      [BADGE, state],
+      { timeout },
+    );
+  } catch (e) {
+    const now = await badge(page).catch(() => null);
+    throw new Error(`badge did not become "${state}" within ${timeout} ms (it shows ${JSON.stringify(now)})`, {
+      cause: e,
+    });
+  }
+  return badge(page);
+}
+
+export const value = (page, selector) => page.locator(selector).inputValue();
+
+/** Wait until the control holds exactly `want`; returns how long that took (ms). */
+export async function waitValue(page, selector, want, timeout = TIMEOUT) {
+  const started = performance.now();
+  try {
+    await page.waitForFunction(([s, w]) => document.querySelector(s)?.value === w, [selector, want], {
+      timeout,
+      polling: 10,
+    });
+  } catch (e) {
+    const now = await page
+      .evaluate((s) => document.querySelector(s)?.value ?? "<no such control>", selector)
+      .catch(() => "<page gone>");
+    throw new Error(`${selector} did not reach ${JSON.stringify(want)} within ${timeout} ms; it holds ${JSON.stringify(now)}`, {
+      cause: e,
+    });
+  }
+  return Math.round(performance.now() - started);
+}
