@@ -27,7 +27,7 @@ import {
   startRelay,
   tempDataDir,
 } from "../support/harness.js";
-import { TIMEOUT, badge, makeProfile, value, waitBadge, waitValue } from "../support/page.js";
+import { TIMEOUT, badge, makeProfile, sideBySide, value, waitBadge, waitValue } from "../support/page.js";
 
 const TITLE = "Contoso FY27 — cloud renewal";
 // Long, multi-line, with accents, a dash and a character outside the BMP
@@ -122,27 +122,6 @@ async function serveDistFromDisk(context, origin) {
       body: await readFile(file),
     });
   });
-}
-
-/** Both pages' screenshots side by side in one image. */
-async function sideBySide(browser, name, shots) {
-  const context = await browser.newContext({ viewport: { width: 1280 * shots.length, height: 840 } });
-  try {
-    const page = await context.newPage();
-    const imgs = shots
-      .map(
-        ({ label, png }) =>
-          `<figure><figcaption>${label}</figcaption><img src="data:image/png;base64,${png.toString("base64")}"></figure>`,
-      )
-      .join("");
-    await page.setContent(
-      `<style>body{margin:0;display:flex;font:14px sans-serif;background:#888}figure{margin:0 2px}` +
-        `figcaption{padding:6px 10px;background:#222;color:#fff}img{display:block;width:1276px}</style>${imgs}`,
-    );
-    await page.screenshot({ path: screenshotPath(name), fullPage: true });
-  } finally {
-    await context.close();
-  }
 }
 
 // ---------------------------------------------------------------- the tests

@@ -25,7 +25,7 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
 import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
-import { TIMEOUT, badge, makeProfile, value, waitBadge, waitValue } from "../support/page.js";
+import { TIMEOUT, badge, makeProfile, sideBySide, value, waitBadge, waitValue } from "../support/page.js";
 
 const LOAD_TIMEOUT = 15_000;
 const RECONNECT_TIMEOUT = 30_000; // the transport's backoff tops out at ~10 s
@@ -384,28 +384,6 @@ async function shootPart(page, selector, name) {
     fullPage: true,
     clip: { x: Math.max(0, box.x - pad), y: Math.max(0, box.y - pad), width: box.width + 2 * pad, height: box.height + 2 * pad },
   });
-}
-
-/** Screenshots side by side in one image. */
-async function sideBySide(browser, name, shots) {
-  const width = 640;
-  const context = await browser.newContext({ viewport: { width: (width + 4) * shots.length, height: 100 } });
-  try {
-    const page = await context.newPage();
-    const imgs = shots
-      .map(
-        ({ label, png }) =>
-          `<figure><figcaption>${label}</figcaption><img src="data:image/png;base64,${png.toString("base64")}"></figure>`,
-      )
-      .join("");
-    await page.setContent(
-      `<style>body{margin:0;display:flex;align-items:flex-start;font:14px sans-serif;background:#888}figure{margin:0 2px}` +
-        `figcaption{padding:6px 10px;background:#222;color:#fff}img{display:block;max-width:${width}px}</style>${imgs}`,
-    );
-    await page.screenshot({ path: screenshotPath(name), fullPage: true });
-  } finally {
-    await context.close();
-  }
 }
 
 // ---------------------------------------------------------------- the tests
@@ -827,7 +805,7 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
     await sideBySide(browser, "plan-04-conflict", [
       { label: "Window A", png: await conflictShot(A.page) },
       { label: "Window B", png: await conflictShot(B.page) },
-    ]);
+    ], 640);
 
     // A keeps the value that is not showing (so the box visibly changes).
     const keep = shown === "active" ? "in-review" : "active";

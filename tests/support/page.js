@@ -1,6 +1,6 @@
 // Helpers for driving the Fieldbook app in a test: profiles that record
 // console errors by test phase, the sync badge, and waiting for a control.
-import { openProfile } from "./harness.js";
+import { openProfile, screenshotPath } from "./harness.js";
 
 export const TIMEOUT = 5_000; // "within a second or two", with room for a slow machine
 export const BADGE = "[data-testid=sync-badge]";
@@ -70,4 +70,25 @@ export async function waitValue(page, selector, want, timeout = TIMEOUT) {
     });
   }
   return Math.round(performance.now() - started);
+}
+
+/** Screenshots (`{ label, png }`) side by side in one image, each at most `width` px wide. */
+export async function sideBySide(browser, name, shots, width = 1276) {
+  const context = await browser.newContext({ viewport: { width: (width + 4) * shots.length, height: 100 } });
+  try {
+    const page = await context.newPage();
+    const imgs = shots
+      .map(
+        ({ label, png }) =>
+          `<figure><figcaption>${label}</figcaption><img src="data:image/png;base64,${png.toString("base64")}"></figure>`,
+      )
+      .join("");
+    await page.setContent(
+      `<style>body{margin:0;display:flex;align-items:flex-start;font:14px sans-serif;background:#888}figure{margin:0 2px}` +
+        `figcaption{padding:6px 10px;background:#222;color:#fff}img{display:block;max-width:${width}px}</style>${imgs}`,
+    );
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  } finally {
+    await context.close();
+  }
 }
