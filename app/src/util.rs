@@ -22,6 +22,11 @@ pub fn random_bytes() -> [u8; 16] {
     bytes
 }
 
+/// A fresh automerge actor id for this device's edits to one document.
+pub fn random_actor() -> automerge::ActorId {
+    automerge::ActorId::from(random_bytes().to_vec())
+}
+
 /// The page's origin, e.g. `http://127.0.0.1:8080`.
 pub fn origin() -> String {
     web_sys::window()

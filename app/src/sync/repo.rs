@@ -12,7 +12,7 @@ use std::rc::Rc;
 use std::str::FromStr;
 
 use automerge::transaction::CommitOptions;
-use automerge::{ActorId, AutoCommit, ChangeHash};
+use automerge::{AutoCommit, ChangeHash};
 use leptos::prelude::*;
 use model::{AccountPlan, ModelError, RecordEntry, RecordKind, WorkspaceIndex};
 use protocol::{
@@ -24,7 +24,7 @@ use super::transport::{Transport, TransportEvent};
 use super::writes::WriteQueue;
 use super::{Connection, SyncStatus};
 use crate::store::{Store, StoreError};
-use crate::util::{now_ms, random_bytes, relay_url};
+use crate::util::{now_ms, random_actor, random_bytes, relay_url};
 
 #[derive(Debug, Error)]
 pub enum RepoError {
@@ -116,19 +116,15 @@ impl Repo {
         let chunks = self.store.load(&id).await?;
         let mut sync = if chunks.is_empty() && id == self.index {
             // Never on this device: start from the shared genesis.
-            DocSync::new(
-                id,
-                WorkspaceIndex::genesis(ActorId::from(random_bytes().to_vec())),
-            )
+            DocSync::new(id, WorkspaceIndex::genesis(random_actor()))
         } else {
-            let (sync, errors) = DocSync::loaded(id, &chunks);
+            let (mut sync, errors) = DocSync::loaded(id, &chunks);
             for e in errors {
                 gloo::console::error!(format!("document {id}: a stored chunk did not load: {e}"));
             }
+            sync.doc_mut().set_actor(random_actor());
             sync
         };
-        sync.doc_mut()
-            .set_actor(ActorId::from(random_bytes().to_vec()));
         if let Some(heads) = self.store.get_meta(&confirmed_key(&id)).await? {
             let heads: Vec<ChangeHash> = heads
                 .split(',')
@@ -150,8 +146,7 @@ impl Repo {
             return;
         }
         let mut sync = DocSync::new(id, AutoCommit::new());
-        sync.doc_mut()
-            .set_actor(ActorId::from(random_bytes().to_vec()));
+        sync.doc_mut().set_actor(random_actor());
         let message = self.session.borrow().next_message(&mut sync);
         docs.insert(id, sync);
         drop(docs);
@@ -284,7 +279,7 @@ impl Repo {
     /// return its id.
     pub fn create_plan(&self) -> Result<DocumentId, RepoError> {
         let id = DocumentId::from_bytes(random_bytes());
-        let mut doc = AutoCommit::new().with_actor(ActorId::from(random_bytes().to_vec()));
+        let mut doc = AutoCommit::new().with_actor(random_actor());
         AccountPlan::create(&mut doc, "")?;
         self.docs.borrow_mut().insert(id, DocSync::new(id, doc));
         self.edit(id, |_| Ok(()))?;

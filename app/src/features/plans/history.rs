@@ -2,7 +2,7 @@
 //! any of them, and restore (a new change that brings the old content back;
 //! nothing is lost, the restore itself is a version).
 
-use automerge::{ActorId, ChangeHash};
+use automerge::ChangeHash;
 use leptos::prelude::*;
 use model::authors::{AUTHORS, author_name, restore_keeping_names};
 use model::plan_schema::{LISTS, SWOT_OPPORTUNITIES, root_fields};
@@ -10,7 +10,7 @@ use model::{PlanField, Version, changed_keys, to_markdown, versions};
 use protocol::DocumentId;
 
 use crate::ui::use_repo;
-use crate::util::{now_ms, random_bytes, relative_time};
+use crate::util::{now_ms, random_actor, relative_time};
 
 /// Changes this close together (seconds) by one person are one version.
 const SESSION_GAP_SECS: i64 = 300;
@@ -118,7 +118,7 @@ pub fn History(doc: DocumentId) -> impl IntoView {
         // fresh actor the restore would join the session it undoes and the
         // state before it would drop out of the list.
         repo.with_doc_mut(doc, |d| {
-            d.set_actor(ActorId::from(random_bytes().to_vec()));
+            d.set_actor(random_actor());
         });
         let result = repo.edit(doc, |d| restore_keeping_names(d, &row.heads).map(|_| ()));
         message.set(Some(match result {
