@@ -1,4 +1,7 @@
-//! Small browser facts: the time, random bytes, where the relay is.
+//! Small browser facts: the time, random bytes, where the relay is, and
+//! saving a file.
+
+use wasm_bindgen::JsCast;
 
 /// Milliseconds since the Unix epoch (the browser's clock).
 pub fn now_ms() -> i64 {
@@ -57,4 +60,101 @@ pub fn relative_time(then_ms: i64, now_ms: i64) -> String {
         86_400..=172_799 => "yesterday".into(),
         _ => format!("{} days ago", secs / 86_400),
     }
+}
+
+/// A moment as the value of an `<input type="datetime-local">`: the
+/// person's local time, `YYYY-MM-DDTHH:MM`.
+pub fn local_input_value(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// What a `datetime-local` input holds (local time) → milliseconds since
+/// the epoch; `None` for anything else.
+pub fn parse_local_input(value: &str) -> Option<i64> {
+    // Checked by the model's parser first, so the browser never guesses.
+    model::spec::parse_datetime(value)?;
+    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    ms.is_finite().then_some(ms as i64)
+}
+
+/// A moment in the person's local time, e.g. "Sun 22 Nov, 14:05".
+pub fn local_time_label(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {}, {:02}:{:02}",
+        DAYS[d.get_day() as usize % 7],
+        d.get_date(),
+        MONTHS[d.get_month() as usize % 12],
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// A span of time in words: "45 min", "3 h", "2 days".
+pub fn duration_words(ms: i64) -> String {
+    let mins = ms.max(0) / 60_000;
+    match mins {
+        0..=59 => format!("{mins} min"),
+        60..=2_879 => format!("{} h", mins / 60),
+        _ => format!("{} days", mins / 1_440),
+    }
+}
+
+/// Save `text` as a file named `name` through the browser's download.
+pub fn download(name: &str, text: &str) -> Result<(), String> {
+    let fail = |_| "the browser refused the download".to_owned();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/markdown;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "no anchor".to_owned())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// A Markdown file name from a record's title: "Contoso FY27.md" (or
+/// `fallback.md` for an untitled one).
+pub fn file_name(title: &str, fallback: &str) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || " -_.".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let clean = clean.trim();
+    format!(
+        "{}.md",
+        if clean.is_empty() {
+            fallback
+        } else {
+            clean
+        }
+    )
 }

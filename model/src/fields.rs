@@ -41,6 +41,35 @@ fn scalar_string(s: &ScalarValue) -> String {
     }
 }
 
+/// A moment stored as a timestamp (or, from looser clients, a number):
+/// milliseconds since the epoch; `None` when absent or not a number.
+pub fn read_time(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Option<i64>, ModelError> {
+    Ok(match doc.get(obj, key)? {
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Timestamp(t) | ScalarValue::Int(t) => Some(*t),
+            ScalarValue::Uint(u) => Some(i64::try_from(*u).unwrap_or(i64::MAX)),
+            ScalarValue::F64(f) => Some(*f as i64),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Store a moment as an automerge timestamp.
+pub fn write_time(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    ms: Option<i64>,
+) -> Result<(), ModelError> {
+    match ms {
+        Some(ms) => doc.put(obj, key, ScalarValue::Timestamp(ms))?,
+        None if doc.get(obj, key)?.is_some() => doc.delete(obj, key)?,
+        None => {}
+    }
+    Ok(())
+}
+
 /// The Text object behind a field, if the field is collaborative text.
 pub fn text_obj(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Option<ObjId>, ModelError> {
     match doc.get(obj, key)? {

@@ -21,6 +21,8 @@ const GENESIS_ACTOR: &[u8] = b"fieldbook-index-genesis";
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecordKind {
     AccountPlan,
+    Escalation,
+    SystemicIssue,
     /// A kind this version does not know (made by a newer client): kept, not shown.
     Other(String),
 }
@@ -29,6 +31,8 @@ impl RecordKind {
     pub fn as_str(&self) -> &str {
         match self {
             RecordKind::AccountPlan => "account-plan",
+            RecordKind::Escalation => "escalation",
+            RecordKind::SystemicIssue => "systemic-issue",
             RecordKind::Other(s) => s,
         }
     }
@@ -36,6 +40,8 @@ impl RecordKind {
     fn parse(s: &str) -> Self {
         match s {
             "account-plan" => RecordKind::AccountPlan,
+            "escalation" => RecordKind::Escalation,
+            "systemic-issue" => RecordKind::SystemicIssue,
             other => RecordKind::Other(other.to_owned()),
         }
     }
@@ -114,15 +120,7 @@ impl WorkspaceIndex {
                 _ => None,
             };
             let Some(kind) = kind else { continue };
-            let created_at = match doc.get(&entry, "createdAt")? {
-                Some((Value::Scalar(s), _)) => match s.as_ref() {
-                    ScalarValue::Timestamp(t) | ScalarValue::Int(t) => *t,
-                    ScalarValue::Uint(u) => i64::try_from(*u).unwrap_or(i64::MAX),
-                    ScalarValue::F64(f) => *f as i64,
-                    _ => 0,
-                },
-                _ => 0,
-            };
+            let created_at = crate::fields::read_time(doc, &entry, "createdAt")?.unwrap_or(0);
             out.push(RecordEntry {
                 id: item.key.to_string(),
                 kind,

@@ -11,6 +11,7 @@
 
 pub mod authors;
 mod error;
+mod escalation;
 pub mod fields;
 mod history;
 mod index;
@@ -22,6 +23,10 @@ pub mod spec;
 mod text;
 
 pub use error::ModelError;
+pub use escalation::{
+    AGE_BUCKETS, Breakdown, DUE_SOON_MS, Dimension, Escalation, Note, RollUp, Status, Summary,
+    SystemicIssue, Timer, Trends, customer_timeline, schema as escalation_schema,
+};
 pub use history::{Version, changed_keys, restore, versions};
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
 pub use money::Money;

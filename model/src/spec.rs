@@ -24,6 +24,9 @@ pub enum Kind {
     Choice(&'static [Choice]),
     /// A calendar date, `YYYY-MM-DD`.
     Date,
+    /// A moment to the minute, stored in UTC as `YYYY-MM-DDTHH:MMZ` (the app
+    /// shows and takes it in the person's local time).
+    DateTime,
     /// An amount in minor units with a currency.
     Money,
     /// A whole number from 0 to 100.
@@ -80,6 +83,11 @@ impl Field {
             Kind::Date => parse_date(input)
                 .map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
                 .ok_or_else(|| invalid(format!("`{input}` is not a date (YYYY-MM-DD)"))),
+            Kind::DateTime => parse_datetime(input).map(format_datetime).ok_or_else(|| {
+                invalid(format!(
+                    "`{input}` is not a date and time (YYYY-MM-DDTHH:MM, UTC)"
+                ))
+            }),
             Kind::Money => Money::parse(input, default_currency)
                 .map(|m| format!("{} {}", m.minor, m.currency))
                 .map_err(invalid),
@@ -130,10 +138,9 @@ impl Field {
     /// How a stored value reads to a person.
     pub fn display(&self, stored: &str) -> String {
         match self.kind {
-            Kind::Choice(choices) => choices
-                .iter()
-                .find(|c| c.value == stored)
-                .map(|c| c.label.to_owned())
+            Kind::Choice(choices) => choice_label(choices, stored),
+            Kind::DateTime => parse_datetime(stored)
+                .map(format_utc)
                 .unwrap_or_else(|| stored.to_owned()),
             Kind::Money => crate::fields::parse_stored_money(stored)
                 .map(|m| m.to_string())
@@ -142,6 +149,86 @@ impl Field {
             _ => stored.to_owned(),
         }
     }
+}
+
+/// A field's description, for schemas written as tables.
+pub const fn field(key: &'static str, label: &'static str, kind: Kind) -> Field {
+    Field { key, label, kind }
+}
+pub const fn line(key: &'static str, label: &'static str) -> Field {
+    field(key, label, Kind::Line)
+}
+pub const fn text(key: &'static str, label: &'static str) -> Field {
+    field(key, label, Kind::Text)
+}
+pub const fn date(key: &'static str, label: &'static str) -> Field {
+    field(key, label, Kind::Date)
+}
+pub const fn choice(key: &'static str, label: &'static str, c: &'static [Choice]) -> Field {
+    field(key, label, Kind::Choice(c))
+}
+pub const fn money(key: &'static str, label: &'static str) -> Field {
+    field(key, label, Kind::Money)
+}
+pub const fn c(value: &'static str, label: &'static str) -> Choice {
+    Choice { value, label }
+}
+
+/// The label of `value` among `choices` (the value itself when unknown).
+pub fn choice_label(choices: &[Choice], value: &str) -> String {
+    choices
+        .iter()
+        .find(|c| c.value == value)
+        .map_or_else(|| value.to_owned(), |c| c.label.to_owned())
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// `YYYY-MM-DDTHH:MM` (optionally `:SS`, fractions and a trailing `Z`), read
+/// as UTC → milliseconds since the Unix epoch.
+pub fn parse_datetime(s: &str) -> Option<i64> {
+    let s = s.trim().trim_end_matches('Z');
+    let (day, time) = s.split_once(['T', ' '])?;
+    let days = date_to_days(day)?;
+    let mut parts = time.splitn(3, ':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let secs: f64 = match parts.next() {
+        Some(sec) => sec.parse().ok()?,
+        None => 0.0,
+    };
+    let valid = (0..24).contains(&h) && (0..60).contains(&m) && (0.0..60.0).contains(&secs);
+    valid.then(|| days * MS_PER_DAY + (h * 60 + m) * 60_000 + (secs * 1000.0) as i64)
+}
+
+/// Milliseconds since the epoch → `YYYY-MM-DDTHH:MMZ` (UTC, to the minute).
+pub fn format_datetime(ms: i64) -> String {
+    let (y, mo, d) = days_to_date(ms.div_euclid(MS_PER_DAY));
+    let minutes = ms.rem_euclid(MS_PER_DAY) / 60_000;
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}Z",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// Milliseconds since the epoch → "2026-11-22 14:05 UTC", for people and exports.
+pub fn format_utc(ms: i64) -> String {
+    format_datetime(ms).replace('T', " ").replace('Z', " UTC")
+}
+
+/// Days since 1970-01-01 → (year, month, day).
+pub fn days_to_date(days: i64) -> (i64, u32, u32) {
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// `YYYY-MM-DD` → (year, month, day), checking the day exists.
@@ -245,5 +332,30 @@ mod tests {
             Some(1)
         );
         assert_eq!(date_to_days("2023-02-29"), None);
+        for days in [-1, 0, 59, 11_017, 19_782, 20_000, 2_932_896] {
+            let (y, m, d) = days_to_date(days);
+            assert_eq!(date_to_days(&format!("{y:04}-{m:02}-{d:02}")), Some(days));
+        }
+    }
+
+    #[test]
+    fn moments_are_stored_in_utc_to_the_minute() {
+        let ms = parse_datetime("2026-11-22T14:05").expect("parse");
+        assert_eq!(format_datetime(ms), "2026-11-22T14:05Z");
+        assert_eq!(
+            parse_datetime("2026-11-22T14:05:30.250Z"),
+            Some(ms + 30_250)
+        );
+        assert_eq!(parse_datetime("1970-01-01T00:01Z"), Some(60_000));
+        for bad in ["2026-11-22", "2026-11-22T24:00", "2026-13-01T10:00", "noon"] {
+            assert_eq!(parse_datetime(bad), None, "{bad}");
+        }
+        let due = field("due", "Next update due", Kind::DateTime);
+        assert_eq!(
+            due.normalise("2026-11-22T09:30:00.000Z", "USD")
+                .expect("ok"),
+            "2026-11-22T09:30Z"
+        );
+        assert!(due.normalise("tomorrow", "USD").is_err());
     }
 }

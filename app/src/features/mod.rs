@@ -1,3 +1,4 @@
 //! One folder per record kind.
 
+pub mod escalations;
 pub mod plans;

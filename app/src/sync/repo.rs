@@ -14,7 +14,7 @@ use std::str::FromStr;
 use automerge::transaction::CommitOptions;
 use automerge::{AutoCommit, ChangeHash};
 use leptos::prelude::*;
-use model::{AccountPlan, ModelError, RecordEntry, RecordKind, WorkspaceIndex};
+use model::{ModelError, RecordEntry, RecordKind, WorkspaceIndex};
 use protocol::{
     ClientEvent, ClientSession, DocSync, DocumentId, Message, PeerId, PeerMetadata, SyncError,
 };
@@ -275,16 +275,21 @@ impl Repo {
         Ok(())
     }
 
-    /// Create a new account plan, list it in the workspace index, and
-    /// return its id.
-    pub fn create_plan(&self) -> Result<DocumentId, RepoError> {
+    /// Create a record of `kind`: `init` lays out the fresh document, which
+    /// is then saved, listed in the workspace index and offered to the
+    /// relay. Returns its id.
+    pub fn create(
+        &self,
+        kind: RecordKind,
+        init: impl FnOnce(&mut AutoCommit) -> Result<(), ModelError>,
+    ) -> Result<DocumentId, RepoError> {
         let id = DocumentId::from_bytes(random_bytes());
         let mut doc = AutoCommit::new().with_actor(random_actor());
-        AccountPlan::create(&mut doc, "")?;
+        init(&mut doc)?;
         self.docs.borrow_mut().insert(id, DocSync::new(id, doc));
         self.edit(id, |_| Ok(()))?;
         self.edit(self.index, |index| {
-            WorkspaceIndex::add(index, &id.to_string(), RecordKind::AccountPlan, now_ms())
+            WorkspaceIndex::add(index, &id.to_string(), kind, now_ms())
         })?;
         Ok(id)
     }

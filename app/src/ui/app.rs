@@ -7,6 +7,10 @@ use leptos_router::path;
 use super::RepoHandle;
 use super::sync_badge::SyncBadge;
 use super::who_am_i::WhoAmI;
+use crate::features::escalations::{
+    EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage,
+    provide_escalation_data,
+};
 use crate::features::plans::{PlanList, PlanPage};
 use crate::store::Store;
 use crate::sync::Repo;
@@ -51,6 +55,7 @@ fn Splash(#[prop(into)] message: String, #[prop(optional)] error: bool) -> impl 
 fn Shell(repo: Rc<Repo>) -> impl IntoView {
     let status = repo.status;
     provide_context(RepoHandle(StoredValue::new_local(repo)));
+    provide_escalation_data();
     view! {
         <Router>
             <header class="topbar">
@@ -59,7 +64,10 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                     <span class="brand-name">"Fieldbook"</span>
                 </A>
                 <nav class="topnav" aria-label="Records">
-                    <A href="/">"Account plans"</A>
+                    <A href="/" exact=true>"Account plans"</A>
+                    <A href="/escalations">"Escalations"</A>
+                    <A href="/systemic">"Systemic issues"</A>
+                    <A href="/trends">"Trends"</A>
                 </nav>
                 <WhoAmI/>
                 <SyncBadge status/>
@@ -68,6 +76,11 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 <Routes fallback=|| view! { <p class="empty">"There is nothing at this address."</p> }>
                     <Route path=path!("/") view=PlanList/>
                     <Route path=path!("/plans/:id") view=PlanPage/>
+                    <Route path=path!("/escalations") view=EscalationList/>
+                    <Route path=path!("/escalations/:id") view=EscalationPage/>
+                    <Route path=path!("/systemic") view=SystemicList/>
+                    <Route path=path!("/systemic/:id") view=SystemicPage/>
+                    <Route path=path!("/trends") view=TrendsPage/>
                 </Routes>
             </main>
         </Router>

@@ -65,7 +65,7 @@ fn due_flag(
 }
 
 /// A fresh random item id.
-fn new_item_id() -> String {
+pub fn new_item_id() -> String {
     protocol::PeerId::from_random("i", random_bytes())
         .as_str()
         .trim_start_matches("i-")

@@ -3,14 +3,18 @@
 mod app;
 mod collab_text;
 mod item_list;
+mod record;
 mod scalar_field;
+mod shortcuts;
 mod sync_badge;
 mod who_am_i;
 
 pub use app::App;
 pub use collab_text::CollabText;
-pub use item_list::{ItemList, list_items};
-pub use scalar_field::ScalarField;
+pub use item_list::{ItemList, list_items, new_item_id};
+pub use scalar_field::{Conflict, ScalarField, conflict_choices};
+pub use record::{FieldGrid, RecordGate, Section, ShareLink, route_id};
+pub use shortcuts::list_shortcuts;
 
 use std::rc::Rc;
 

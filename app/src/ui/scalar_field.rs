@@ -11,6 +11,7 @@ use model::spec::{Field, Kind};
 use protocol::DocumentId;
 
 use super::use_repo;
+use crate::util::{local_input_value, parse_local_input};
 
 /// The currency amounts default to when none is typed.
 const DEFAULT_CURRENCY: &str = "USD";
@@ -36,12 +37,7 @@ pub fn ScalarField(
         repo.get()
             .read(doc, |d| {
                 let value = field.read(d, &obj).unwrap_or_default();
-                let conflicts: Vec<(String, String)> = field
-                    .conflicts(d, &obj)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|c| (c.value.clone(), who(d, &c)))
-                    .collect();
+                let conflicts = conflict_choices(d, field, &obj);
                 (value, conflicts)
             })
             .unwrap_or_default()
@@ -71,6 +67,26 @@ pub fn ScalarField(
                     .map(|c| view! { <option value=c.value>{c.label}</option> })
                     .collect_view()}
             </select>
+        }
+        .into_any(),
+        Kind::DateTime => view! {
+            <input
+                id=id.clone()
+                class="field-input"
+                type="datetime-local"
+                data-field=field.key
+                prop:value=move || {
+                    model::spec::parse_datetime(&value()).map(local_input_value).unwrap_or_default()
+                }
+                on:change=move |e| {
+                    let input = event_target_value(&e);
+                    match parse_local_input(&input) {
+                        Some(ms) => commit(model::spec::format_datetime(ms)),
+                        None if input.is_empty() => commit(input),
+                        None => error.set(Some(format!("{}: not a date and time", field.label))),
+                    }
+                }
+            />
         }
         .into_any(),
         Kind::Date => view! {
@@ -136,32 +152,28 @@ pub fn ScalarField(
             <Show when=move || error.get().is_some()>
                 <p class="field-error" role="alert">{move || error.get()}</p>
             </Show>
-            <Show when=move || !state.get().1.is_empty()>
-                <div class="conflict" role="group" aria-label=format!("{}: conflicting values", field.label)>
-                    <p class="conflict-title">"Set differently by two people at once — keep which?"</p>
-                    <div class="conflict-options">
-                        {move || {
-                            state
-                                .get()
-                                .1
-                                .into_iter()
-                                .map(|(v, by)| {
-                                    let shown = if v.is_empty() { "(empty)".to_owned() } else { field.display(&v) };
-                                    let chosen = v.clone();
-                                    view! {
-                                        <button class="button subtle conflict-option" on:click=move |_| settle(chosen.clone())>
-                                            <strong>{shown}</strong>
-                                            <span class="conflict-by">{by}</span>
-                                        </button>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </div>
-                </div>
-            </Show>
+            <Conflict
+                label=field.label
+                candidates=Signal::derive(move || state.get().1)
+                on_pick=Callback::new(settle)
+            />
         </div>
     }
+}
+
+/// The values of `field` two or more people set at once, as the
+/// [`Conflict`] shows them: (stored, shown, "by …"). Empty without a conflict.
+pub fn conflict_choices(
+    doc: &automerge::AutoCommit,
+    field: Field,
+    obj: &ObjId,
+) -> Vec<(String, String, String)> {
+    field
+        .conflicts(doc, obj)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| (c.value.clone(), field.display(&c.value), who(doc, &c)))
+        .collect()
 }
 
 /// "by Ana", "by you", or "by another device".
@@ -173,5 +185,41 @@ fn who(doc: &automerge::AutoCommit, c: &Candidate) -> String {
         "by you".to_owned()
     } else {
         format!("by device {}", &c.actor.to_hex_string()[..6])
+    }
+}
+
+/// Values two people set at once, each with who set it, as buttons: the
+/// one a person clicks is kept. Shows nothing when there is no conflict.
+#[component]
+pub fn Conflict(
+    label: &'static str,
+    /// (stored value, value as shown, "by …").
+    #[prop(into)]
+    candidates: Signal<Vec<(String, String, String)>>,
+    on_pick: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || !candidates.read().is_empty()>
+            <div class="conflict" role="group" aria-label=format!("{label}: conflicting values")>
+                <p class="conflict-title">"Set differently by two people at once — keep which?"</p>
+                <div class="conflict-options">
+                    {move || {
+                        candidates
+                            .get()
+                            .into_iter()
+                            .map(|(value, shown, by)| {
+                                let shown = if shown.is_empty() { "(empty)".to_owned() } else { shown };
+                                view! {
+                                    <button class="button subtle conflict-option" on:click=move |_| on_pick.run(value.clone())>
+                                        <strong>{shown}</strong>
+                                        <span class="conflict-by">{by}</span>
+                                    </button>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+            </div>
+        </Show>
     }
 }

@@ -1,46 +1,7 @@
 //! The account plan's fields and lists, as data (see [`crate::spec`]).
 //! Keys are the document's keys; labels are what people read.
 
-use crate::spec::{Choice, Field, Kind, ListSpec};
-
-const fn line(key: &'static str, label: &'static str) -> Field {
-    Field {
-        key,
-        label,
-        kind: Kind::Line,
-    }
-}
-const fn text(key: &'static str, label: &'static str) -> Field {
-    Field {
-        key,
-        label,
-        kind: Kind::Text,
-    }
-}
-const fn date(key: &'static str, label: &'static str) -> Field {
-    Field {
-        key,
-        label,
-        kind: Kind::Date,
-    }
-}
-const fn choice(key: &'static str, label: &'static str, c: &'static [Choice]) -> Field {
-    Field {
-        key,
-        label,
-        kind: Kind::Choice(c),
-    }
-}
-const fn money(key: &'static str, label: &'static str) -> Field {
-    Field {
-        key,
-        label,
-        kind: Kind::Money,
-    }
-}
-const fn c(value: &'static str, label: &'static str) -> Choice {
-    Choice { value, label }
-}
+use crate::spec::{Choice, Field, Kind, ListSpec, c, choice, date, line, money, text};
 
 pub const STATUSES: &[Choice] = &[
     c("draft", "Draft"),

@@ -1,7 +1,6 @@
 //! The list of account plans: search, create, open.
 
 use automerge::ROOT;
-use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -10,7 +9,7 @@ use model::plan_schema::STATUSES;
 use model::{AccountPlan, RecordKind};
 use protocol::DocumentId;
 
-use crate::ui::use_repo;
+use crate::ui::{list_shortcuts, use_repo};
 use crate::util::{now_ms, relative_time};
 
 #[component]
@@ -21,36 +20,16 @@ pub fn PlanList() -> impl IntoView {
     let navigate = use_navigate();
     let search_ref = NodeRef::<leptos::html::Input>::new();
 
-    let create = move || match repo.get().create_plan() {
+    let create = move || match repo
+        .get()
+        .create(RecordKind::AccountPlan, |d| AccountPlan::create(d, ""))
+    {
         Ok(id) => navigate(&format!("/plans/{id}"), Default::default()),
         Err(e) => error.set(Some(format!("Could not create a plan: {e}"))),
     };
     let create_click = create.clone();
 
-    // "n" makes a new plan, "/" jumps to search — unless typing somewhere.
-    let keys = window_event_listener(ev::keydown, move |e| {
-        let typing = e
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
-        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-            return;
-        }
-        match e.key().as_str() {
-            "n" => {
-                e.prevent_default();
-                create();
-            }
-            "/" => {
-                e.prevent_default();
-                if let Some(input) = search_ref.get() {
-                    let _ = input.focus();
-                }
-            }
-            _ => {}
-        }
-    });
-    on_cleanup(move || keys.remove());
+    list_shortcuts(create, search_ref);
 
     let plans = Memo::new(move |_| {
         let repo = repo.get();

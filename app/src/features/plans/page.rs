@@ -3,20 +3,19 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use model::PlanField;
 use model::plan_schema::{
     ACTIONS, CADENCE, ESCALATIONS, HEADER, INSTALLED_BASE, METRICS, OBJECTIVES, OPPORTUNITIES,
     RISKS, SERVICE, STAKEHOLDERS, SWOT, TARGETS, TEAM,
 };
-use model::spec::Field;
 use protocol::DocumentId;
 
 use super::export::ExportButtons;
+use crate::features::escalations::PlanEscalations;
 use super::history::History;
 use super::pipeline::PipelineChart;
 use super::stakeholders::StakeholderMap;
-use crate::ui::{CollabText, ItemList, ScalarField, use_repo};
+use crate::ui::{CollabText, FieldGrid, ItemList, RecordGate, Section, ShareLink, route_id, use_repo};
 
 /// The page's sections: anchor id and name.
 const SECTIONS: &[(&str, &str)] = &[
@@ -34,13 +33,7 @@ const SECTIONS: &[(&str, &str)] = &[
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| DocumentId::parse(&s).ok())
-    };
+    let id = route_id();
     view! {
         <section class="page plan">
             <nav class="crumbs" aria-label="Breadcrumb">
@@ -60,8 +53,6 @@ pub fn PlanPage() -> impl IntoView {
 #[component]
 fn PlanEditor(id: DocumentId) -> impl IntoView {
     let repo = use_repo();
-    let missing = move || repo.get().is_missing(id);
-    let unavailable = move || repo.get().is_unavailable(id);
     // Focus the title only for a plan that has none yet (a new one). Asked
     // when the sheet appears, not before: a plan opened by link on a new
     // device is empty until the relay sends it, and is not untitled then.
@@ -72,25 +63,7 @@ fn PlanEditor(id: DocumentId) -> impl IntoView {
             .is_none_or(|t| t.is_empty())
     };
     view! {
-        <Show
-            when=move || !missing()
-            fallback=move || {
-                view! {
-                    <div class="empty-state" role="status">
-                        <h2>"Waiting for this plan"</h2>
-                        <p>
-                            {move || {
-                                if unavailable() {
-                                    "The relay does not have this plan yet. It appears here as soon as whoever created it comes online."
-                                } else {
-                                    "Fetching it from the relay…"
-                                }
-                            }}
-                        </p>
-                    </div>
-                }
-            }
-        >
+        <RecordGate doc=id noun="plan">
             <div class="plan-layout">
                 <nav class="plan-nav" aria-label="Plan sections">
                     <ul role="list">
@@ -151,6 +124,8 @@ fn PlanEditor(id: DocumentId) -> impl IntoView {
                     <Section anchor="service" title="Service delivery">
                         <FieldGrid doc=id fields=SERVICE/>
                         <Prose doc=id field=PlanField::Remediation placeholder="Proactive remediation under way or planned."/>
+                        <h3>"Escalations for this plan"</h3>
+                        <PlanEscalations plan=id/>
                         <h3>{ESCALATIONS.title}</h3>
                         <ItemList doc=id spec=ESCALATIONS/>
                     </Section>
@@ -171,51 +146,11 @@ fn PlanEditor(id: DocumentId) -> impl IntoView {
                     </footer>
                 </article>
             </div>
-        </Show>
-    }
-}
-
-#[component]
-fn Section(anchor: &'static str, title: &'static str, children: Children) -> impl IntoView {
-    let heading = format!("{anchor}-heading");
-    let labelled_by = heading.clone();
-    view! {
-        <section class="plan-section" id=anchor aria-labelledby=labelled_by>
-            <h2 id=heading>{title}</h2>
-            {children()}
-        </section>
-    }
-}
-
-#[component]
-fn FieldGrid(doc: DocumentId, fields: &'static [Field]) -> impl IntoView {
-    view! {
-        <div class="field-grid">
-            {fields.iter().map(|f| view! { <ScalarField doc field=*f/> }).collect_view()}
-        </div>
+        </RecordGate>
     }
 }
 
 #[component]
 fn Prose(doc: DocumentId, field: PlanField, placeholder: &'static str) -> impl IntoView {
     view! { <CollabText doc key=field.key() label=field.label() placeholder multiline=true/> }
-}
-
-#[component]
-fn ShareLink(doc: DocumentId) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&doc.url());
-            copied.set(true);
-        }
-    };
-    view! {
-        <span class="share">
-            <code class="doc-url" data-testid="doc-url">{doc.url()}</code>
-            <button class="button subtle" on:click=copy>
-                {move || if copied.get() { "Copied" } else { "Copy link" }}
-            </button>
-        </span>
-    }
 }

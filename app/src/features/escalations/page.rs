@@ -1,0 +1,346 @@
+//! One escalation: its header with the timer, the status moves, the
+//! details, links to an account plan and a systemic issue, root cause and
+//! resolution, and the timeline.
+
+use automerge::ROOT;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use model::escalation_schema::{
+    DETAILS, HOLD_REASONS, IMPACT, PLAN, RESOLUTION, ROOT_CAUSE, ROOT_CAUSE_CATEGORY, STATUS,
+    SYSTEMIC, TITLE,
+};
+use model::spec::Field;
+use model::{AccountPlan, Escalation, PlanField, RecordKind, Status, SystemicIssue};
+use protocol::DocumentId;
+
+use super::chips::{SeverityChip, StatusPill, TimerChip};
+use super::data::{records_of, use_escalation_data};
+use super::timeline::Timeline;
+use crate::ui::{
+    CollabText, Conflict, FieldGrid, RecordGate, ScalarField, Section, ShareLink,
+    conflict_choices, route_id, use_repo,
+};
+use crate::util::{download, file_name, now_ms, relative_time};
+
+#[component]
+pub fn EscalationPage() -> impl IntoView {
+    let id = route_id();
+    view! {
+        <section class="page escalation">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <A href="/escalations">"← All escalations"</A>
+            </nav>
+            {move || match id() {
+                Some(id) => view! { <EscalationEditor id/> }.into_any(),
+                None => view! { <p class="banner banner-error" role="alert">"This link does not point to an escalation."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EscalationEditor(id: DocumentId) -> impl IntoView {
+    let repo = use_repo();
+    let data = use_escalation_data();
+    let summary = Memo::new(move |_| {
+        repo.get()
+            .read(id, |d| Escalation::summary(d).ok())
+            .flatten()
+            .unwrap_or_default()
+    });
+    let untitled = move || summary.get_untracked().title.is_empty();
+    let timer = Signal::derive(move || summary.get().timer(data.now.get()));
+    view! {
+        <RecordGate doc=id noun="escalation">
+            <article class="esc-sheet">
+                <header class="esc-head">
+                    <CollabText doc=id key=TITLE.key label="Escalation title" placeholder="What is wrong, in one line" autofocus=untitled() quiet_label=true/>
+                    <div class="esc-head-meta">
+                        {move || view! { <SeverityChip severity=summary.get().severity/> }}
+                        {move || { let s = summary.get(); view! { <StatusPill status=s.status hold=s.hold_reason/> } }}
+                        <TimerChip timer/>
+                        <span class="hint">{move || format!("Opened {}", relative_time(summary.get().created_at, data.now.get()))}</span>
+                    </div>
+                </header>
+                <StatusControl doc=id/>
+                <div class="esc-columns">
+                    <div class="esc-main">
+                        <Section anchor="impact" title="Impact">
+                            <CollabText doc=id key=IMPACT.key label=IMPACT.label multiline=true quiet_label=true placeholder="Who is hurt and how: users, revenue, deadlines. Customers read this first."/>
+                        </Section>
+                        <Section anchor="timeline" title="Timeline">
+                            <Timeline doc=id/>
+                        </Section>
+                    </div>
+                    <aside class="esc-side" aria-label="Details">
+                        <Section anchor="details" title="Details">
+                            <FieldGrid doc=id fields=DETAILS/>
+                        </Section>
+                        <Section anchor="links" title="Links">
+                            <Links doc=id/>
+                        </Section>
+                        <Section anchor="cause" title="Root cause and resolution">
+                            <ScalarField doc=id field=ROOT_CAUSE_CATEGORY/>
+                            <CollabText doc=id key=ROOT_CAUSE.key label=ROOT_CAUSE.label multiline=true placeholder="What went wrong underneath."/>
+                            <CollabText doc=id key=RESOLUTION.key label=RESOLUTION.label multiline=true placeholder="What fixed it — needed before resolving."/>
+                        </Section>
+                        <ExportTimeline doc=id/>
+                    </aside>
+                </div>
+                <footer class="plan-foot">
+                    <span class="hint">"Saved on this device as you type."</span>
+                    <ShareLink doc=id/>
+                </footer>
+            </article>
+        </RecordGate>
+    }
+}
+
+/// The current status with the moves allowed from it; putting on hold
+/// asks what it waits on; a status two people set at once is shown to settle.
+#[component]
+fn StatusControl(doc: DocumentId) -> impl IntoView {
+    let repo = use_repo();
+    let error = RwSignal::new(None::<String>);
+    let holding = RwSignal::new(false);
+    let hold = RwSignal::new(String::new());
+    let status = Memo::new(move |_| {
+        repo.get()
+            .read(doc, |d| Escalation::summary(d).map(|s| s.status).ok())
+            .flatten()
+            .unwrap_or_default()
+    });
+    let conflicts = Signal::derive(move || {
+        repo.get()
+            .read(doc, |d| conflict_choices(d, STATUS, &ROOT))
+            .unwrap_or_default()
+    });
+    let move_to = move |to: Status, reason: Option<String>| {
+        let result = repo
+            .get()
+            .edit(doc, |d| Escalation::set_status(d, to, reason.as_deref(), now_ms()));
+        match result {
+            Ok(_) => {
+                error.set(None);
+                holding.set(false);
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    };
+    let settle = move |value: String| {
+        if let Some(to) = Status::parse(&value) {
+            let hold = (to == Status::Awaiting).then(|| {
+                repo.get()
+                    .read_untracked(doc, |d| Escalation::summary(d).map(|s| s.hold_reason).ok())
+                    .flatten()
+                    .unwrap_or_default()
+            });
+            move_to(to, hold);
+        }
+    };
+    view! {
+        <div class="status-control" role="group" aria-label="Status">
+            <ol class="status-flow" aria-label="Status flow">
+                {Status::ALL
+                    .iter()
+                    .map(|s| {
+                        let s = *s;
+                        view! {
+                            <li class="status-step" class:current=move || status.get() == s data-status=s.value()>
+                                {s.label()}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            <div class="status-moves">
+                {move || {
+                    let from = status.get();
+                    from.moves()
+                        .iter()
+                        .map(|to| {
+                            let to = *to;
+                            let click = move |_| {
+                                if to == Status::Awaiting {
+                                    holding.set(true);
+                                } else {
+                                    move_to(to, None);
+                                }
+                            };
+                            view! {
+                                <button class="button subtle" data-move=to.value() on:click=click>{to.verb(from)}</button>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+            <Show when=move || holding.get()>
+                <div class="hold-form">
+                    <label for="hold-reason">"Waiting on"</label>
+                    <select id="hold-reason" class="field-input field-select" bind:value=hold>
+                        <option value="">"Choose…"</option>
+                        {HOLD_REASONS.iter().map(|c| view! { <option value=c.value>{c.label}</option> }).collect_view()}
+                    </select>
+                    <button class="button primary" on:click=move |_| move_to(Status::Awaiting, Some(hold.get_untracked()))>"Put on hold"</button>
+                    <button class="button subtle" on:click=move |_| holding.set(false)>"Cancel"</button>
+                </div>
+            </Show>
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" role="alert" data-testid="status-error">{move || error.get()}</p>
+            </Show>
+            <Conflict label="Status" candidates=conflicts on_pick=Callback::new(settle)/>
+        </div>
+    }
+}
+
+/// Links to an account plan and a systemic issue, chosen from the records on
+/// this device; a new systemic issue can be opened from here.
+#[component]
+fn Links(doc: DocumentId) -> impl IntoView {
+    let repo = use_repo();
+    let data = use_escalation_data();
+    let error = RwSignal::new(None::<String>);
+    let plans = Signal::derive(move || {
+        let repo = repo.get();
+        records_of(&repo.records(), &RecordKind::AccountPlan)
+            .into_iter()
+            .map(|id| {
+                let title = repo
+                    .read(id, |d| AccountPlan::text(d, PlanField::Title).ok())
+                    .flatten()
+                    .unwrap_or_default();
+                (id, title)
+            })
+            .collect::<Vec<_>>()
+    });
+    let issues = Signal::derive(move || data.issues.get().to_vec());
+    let new_issue = move |_| {
+        let repo = repo.get();
+        let title = repo
+            .read_untracked(doc, |d| Escalation::summary(d).map(|s| s.title).ok())
+            .flatten()
+            .unwrap_or_default();
+        let made = repo
+            .create(RecordKind::SystemicIssue, |d| SystemicIssue::create(d, &title, now_ms()))
+            .and_then(|issue| repo.edit(doc, |d| Escalation::link_systemic(d, &issue.to_string())));
+        error.set(made.err().map(|e| e.to_string()));
+    };
+    view! {
+        <LinkSelect doc field=PLAN options=plans noun="plan" base="/plans"/>
+        <LinkSelect doc field=SYSTEMIC options=issues noun="systemic issue" base="/systemic"/>
+        <button class="button subtle" on:click=new_issue data-testid="new-systemic">"+ New systemic issue from this"</button>
+        <Show when=move || error.get().is_some()>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </Show>
+    }
+}
+
+#[component]
+fn LinkSelect(
+    doc: DocumentId,
+    field: Field,
+    options: Signal<Vec<(DocumentId, String)>>,
+    noun: &'static str,
+    base: &'static str,
+) -> impl IntoView {
+    let repo = use_repo();
+    let error = RwSignal::new(None::<String>);
+    let value = Memo::new(move |_| {
+        repo.get()
+            .read(doc, |d| field.read(d, &ROOT).unwrap_or_default())
+            .unwrap_or_default()
+    });
+    let title_of = move |id: &str| {
+        options
+            .get()
+            .into_iter()
+            .find(|(o, _)| o.to_string() == id)
+            .map(|(_, t)| if t.is_empty() { format!("Untitled {noun}") } else { t })
+            .unwrap_or_else(|| format!("A {noun} not on this device"))
+    };
+    let conflicts = Signal::derive(move || {
+        repo.get()
+            .read(doc, |d| conflict_choices(d, field, &ROOT))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(v, _, by)| {
+                let shown = if v.is_empty() { String::new() } else { title_of(&v) };
+                (v, shown, by)
+            })
+            .collect::<Vec<_>>()
+    });
+    let set = move |v: String| {
+        let result = repo.get().edit(doc, |d| field.write(d, &ROOT, &v, ""));
+        error.set(result.err().map(|e| e.to_string()));
+    };
+    let select_id = format!("link-{}", field.key);
+    view! {
+        <div class="field">
+            <label class="field-label" for=select_id.clone()>{field.label}</label>
+            <div class="link-row">
+                <select
+                    id=select_id
+                    class="field-input field-select"
+                    data-field=field.key
+                    prop:value=move || value.get()
+                    on:change=move |e| set(event_target_value(&e))
+                >
+                    <option value="">"— none —"</option>
+                    {move || {
+                        let current = value.get();
+                        let mut all = options.get();
+                        // A link to a record not (yet) on this device stays selectable.
+                        if !current.is_empty() && !all.iter().any(|(id, _)| id.to_string() == current) {
+                            if let Ok(id) = DocumentId::parse(&current) {
+                                all.push((id, String::new()));
+                            }
+                        }
+                        all.into_iter()
+                            .map(|(id, _)| {
+                                let id = id.to_string();
+                                let shown = title_of(&id);
+                                view! { <option value=id>{shown}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                {move || {
+                    let v = value.get();
+                    (!v.is_empty()).then(|| view! { <A href=format!("{base}/{v}") attr:class="button subtle">"Open"</A> })
+                }}
+            </div>
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </Show>
+            <Conflict label=field.label candidates=conflicts on_pick=Callback::new(set)/>
+        </div>
+    }
+}
+
+/// Download the customer-shareable timeline as Markdown.
+#[component]
+fn ExportTimeline(doc: DocumentId) -> impl IntoView {
+    let repo = use_repo();
+    let error = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let result = repo
+            .get()
+            .read_untracked(doc, |d| {
+                let title = Escalation::summary(d).map(|s| s.title).unwrap_or_default();
+                model::customer_timeline(d).map(|md| (file_name(&title, "escalation"), md))
+            })
+            .ok_or_else(|| "this escalation is not on this device".to_owned())
+            .and_then(|r| r.map_err(|e| e.to_string()))
+            .and_then(|(name, md)| download(&name, &md));
+        error.set(result.err());
+    };
+    view! {
+        <div class="esc-export">
+            <button class="button subtle" on:click=export data-testid="export-timeline">"Export customer timeline"</button>
+            <p class="hint">"Markdown with the customer-shareable notes only."</p>
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,106 @@
+//! Building blocks of every record page: the gate that waits for a record
+//! not on this device yet, sections, a grid of decision fields, the share
+//! link.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use protocol::DocumentId;
+
+use model::spec::Field;
+
+use super::{ScalarField, use_repo};
+
+/// The record id in the route (`/escalations/:id`), if it is one.
+pub fn route_id() -> impl Fn() -> Option<DocumentId> + Copy {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| DocumentId::parse(&s).ok())
+    }
+}
+
+/// Shows `children` once document `doc` has content on this device.
+#[component]
+pub fn RecordGate(
+    doc: DocumentId,
+    /// What the record is called: "plan", "escalation".
+    noun: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let repo = use_repo();
+    let missing = move || repo.get().is_missing(doc);
+    let unavailable = move || repo.get().is_unavailable(doc);
+    view! {
+        <Show
+            when=move || !missing()
+            fallback=move || {
+                view! {
+                    <div class="empty-state" role="status">
+                        <h2>{format!("Waiting for this {noun}")}</h2>
+                        <p>
+                            {move || {
+                                if unavailable() {
+                                    format!("The relay does not have this {noun} yet. It appears here as soon as whoever created it comes online.")
+                                } else {
+                                    "Fetching it from the relay…".to_owned()
+                                }
+                            }}
+                        </p>
+                    </div>
+                }
+            }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// A page section with a heading that names it for assistive technology.
+#[component]
+pub fn Section(
+    anchor: &'static str,
+    title: &'static str,
+    #[prop(optional)] class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let heading = format!("{anchor}-heading");
+    let labelled_by = heading.clone();
+    view! {
+        <section class=format!("plan-section {class}") id=anchor aria-labelledby=labelled_by>
+            <h2 id=heading>{title}</h2>
+            {children()}
+        </section>
+    }
+}
+
+/// Decision fields side by side.
+#[component]
+pub fn FieldGrid(doc: DocumentId, fields: &'static [Field]) -> impl IntoView {
+    view! {
+        <div class="field-grid">
+            {fields.iter().map(|f| view! { <ScalarField doc field=*f/> }).collect_view()}
+        </div>
+    }
+}
+
+/// The record's `automerge:` URL, with a button that copies it.
+#[component]
+pub fn ShareLink(doc: DocumentId) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&doc.url());
+            copied.set(true);
+        }
+    };
+    view! {
+        <span class="share">
+            <code class="doc-url" data-testid="doc-url">{doc.url()}</code>
+            <button class="button subtle" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy link" }}
+            </button>
+        </span>
+    }
+}

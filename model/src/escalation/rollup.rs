@@ -1,0 +1,59 @@
+//! A systemic issue's roll-up, computed on the device from the escalations
+//! that link to it.
+
+use super::Summary;
+
+/// What a systemic issue costs: the escalations linked to it, the customers
+/// they come from, and their weight.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RollUp {
+    /// Linked escalation ids, open ones first, then by severity and age.
+    pub escalations: Vec<String>,
+    pub open: usize,
+    /// Distinct customers, in name order.
+    pub customers: Vec<String>,
+    /// Linked escalations per severity, Sev 1 first.
+    pub by_severity: [usize; 4],
+    /// The sum of severity weights (Sev 1 counts 4 … Sev 4 counts 1) of the
+    /// open escalations: one number to rank systemic issues by.
+    pub total_severity: u32,
+}
+
+impl RollUp {
+    /// The roll-up of issue `issue_id` over `(escalation id, summary)` pairs.
+    pub fn compute<'a>(
+        issue_id: &str,
+        escalations: impl IntoIterator<Item = (&'a str, &'a Summary)>,
+    ) -> RollUp {
+        let mut linked: Vec<(&str, &Summary)> = escalations
+            .into_iter()
+            .filter(|(_, s)| !issue_id.is_empty() && s.systemic == issue_id)
+            .collect();
+        linked.sort_by_key(|(id, s)| {
+            (
+                !s.status.is_open(),
+                s.severity.unwrap_or(5),
+                s.created_at,
+                *id,
+            )
+        });
+        let mut out = RollUp::default();
+        for (id, s) in &linked {
+            out.escalations.push((*id).to_owned());
+            if let Some(sev) = s.severity {
+                out.by_severity[usize::from(sev - 1)] += 1;
+            }
+            if s.status.is_open() {
+                out.open += 1;
+                out.total_severity += s.severity.map_or(0, |sev| u32::from(5 - sev));
+            }
+            if !s.customer.is_empty() {
+                out.customers.push(s.customer.clone());
+            }
+        }
+        out.customers.sort_by_key(|c| c.to_lowercase());
+        out.customers
+            .dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+        out
+    }
+}
