@@ -76,24 +76,33 @@ impl StoragePlan {
 /// not load is reported, not fatal: the rest still loads, so one damaged
 /// write never costs a person the whole record.
 pub fn load_chunks(chunks: &[Vec<u8>]) -> (AutoCommit, Vec<SyncError>) {
-    let mut doc = AutoCommit::new();
+    let mut doc: Option<AutoCommit> = None;
     let mut errors = Vec::new();
     for chunk in chunks {
         // automerge's incremental load skips a damaged tail silently; parse
-        // strictly first so damage is reported.
+        // strictly so damage is reported. A chunk that parses on its own (a
+        // snapshot, usually the first) is used as parsed, not read twice.
         let strict = LoadOptions::new()
             .on_partial_load(OnPartialLoad::Error)
             .verification_mode(VerificationMode::DontCheck);
-        let parsed = match AutoCommit::load_with_options(chunk, strict) {
+        let loaded = match (AutoCommit::load_with_options(chunk, strict), doc.as_mut()) {
+            (Ok(parsed), None) => {
+                doc = Some(parsed);
+                Ok(())
+            }
+            (Ok(mut parsed), Some(doc)) => doc.merge(&mut parsed).map(|_| ()),
             // A run of changes on its own lacks its ancestors: that is fine.
-            Ok(_) | Err(AutomergeError::MissingDeps) => Ok(0),
-            Err(e) => Err(e),
+            (Err(AutomergeError::MissingDeps), _) => doc
+                .get_or_insert_with(AutoCommit::new)
+                .load_incremental(chunk)
+                .map(|_| ()),
+            (Err(e), _) => Err(e),
         };
-        if let Err(e) = parsed.and_then(|_| doc.load_incremental(chunk)) {
+        if let Err(e) = loaded {
             errors.push(SyncError::Automerge(e));
         }
     }
-    (doc, errors)
+    (doc.unwrap_or_default(), errors)
 }
 
 #[cfg(test)]
