@@ -149,12 +149,5 @@ pub fn file_name(title: &str, fallback: &str) -> String {
         })
         .collect();
     let clean = clean.trim();
-    format!(
-        "{}.md",
-        if clean.is_empty() {
-            fallback
-        } else {
-            clean
-        }
-    )
+    format!("{}.md", if clean.is_empty() { fallback } else { clean })
 }

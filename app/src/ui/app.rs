@@ -8,8 +8,7 @@ use super::RepoHandle;
 use super::sync_badge::SyncBadge;
 use super::who_am_i::WhoAmI;
 use crate::features::escalations::{
-    EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage,
-    provide_escalation_data,
+    EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
 };
 use crate::features::plans::{PlanList, PlanPage};
 use crate::store::Store;

@@ -12,8 +12,8 @@ mod who_am_i;
 pub use app::App;
 pub use collab_text::CollabText;
 pub use item_list::{ItemList, list_items, new_item_id};
-pub use scalar_field::{Conflict, ScalarField, conflict_choices};
 pub use record::{FieldGrid, RecordGate, Section, ShareLink, route_id};
+pub use scalar_field::{Conflict, ScalarField, conflict_choices};
 pub use shortcuts::list_shortcuts;
 
 use std::rc::Rc;

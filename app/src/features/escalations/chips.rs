@@ -40,7 +40,10 @@ pub fn StatusPill(status: Status, #[prop(optional)] hold: String) -> impl IntoVi
 /// ("overdue" | "soon" | "due", "Update overdue by 3 h").
 pub fn timer_words(timer: Timer) -> (&'static str, String) {
     match timer {
-        Timer::Overdue(by) => ("overdue", format!("Update overdue by {}", duration_words(by))),
+        Timer::Overdue(by) => (
+            "overdue",
+            format!("Update overdue by {}", duration_words(by)),
+        ),
         Timer::DueSoon(left) => ("soon", format!("Update due in {}", duration_words(left))),
         Timer::Due(left) => ("due", format!("Next update in {}", duration_words(left))),
     }
@@ -106,7 +109,13 @@ pub fn PlanEscalations(plan: DocumentId) -> impl IntoView {
             .filter(|(_, s)| s.plan == me)
             .cloned()
             .collect();
-        rows.sort_by_key(|(_, s)| (!s.status.is_open(), s.severity.unwrap_or(5), s.timer(now).is_none()));
+        rows.sort_by_key(|(_, s)| {
+            (
+                !s.status.is_open(),
+                s.severity.unwrap_or(5),
+                s.timer(now).is_none(),
+            )
+        });
         rows
     });
     view! {

@@ -48,11 +48,17 @@ fn sort(rows: &mut [(DocumentId, Summary)], by: SortBy, descending: bool, now: i
         SortBy::Urgency => rows.sort_by_key(|(_, s)| urgency(s, now)),
         SortBy::Severity => rows.sort_by_key(|(_, s)| (s.severity.unwrap_or(5), urgency(s, now))),
         SortBy::Owner => rows.sort_by(|(_, a), (_, b)| {
-            (a.owner.is_empty(), a.owner.to_lowercase()).cmp(&(b.owner.is_empty(), b.owner.to_lowercase()))
+            (a.owner.is_empty(), a.owner.to_lowercase())
+                .cmp(&(b.owner.is_empty(), b.owner.to_lowercase()))
         }),
         SortBy::Age => rows.sort_by_key(|(_, s)| Reverse(s.age_days(now))),
         SortBy::NextUpdate => rows.sort_by_key(|(_, s)| {
-            (s.next_update_due.filter(|_| s.status.is_open()).unwrap_or(i64::MAX), s.severity)
+            (
+                s.next_update_due
+                    .filter(|_| s.status.is_open())
+                    .unwrap_or(i64::MAX),
+                s.severity,
+            )
         }),
     }
     if descending {
@@ -115,7 +121,8 @@ pub fn EscalationList() -> impl IntoView {
                     || s.customer.to_lowercase().contains(&q)
                     || s.product_area.to_lowercase().contains(&q))
                     && (owner.is_empty() || s.owner == owner)
-                    && (severity.is_empty() || s.severity.map(|v| v.to_string()) == Some(severity.clone()))
+                    && (severity.is_empty()
+                        || s.severity.map(|v| v.to_string()) == Some(severity.clone()))
                     && match scope.as_str() {
                         "open" => s.status.is_open(),
                         "" => true,
@@ -217,7 +224,11 @@ fn Board(rows: Memo<Vec<(DocumentId, Summary)>>) -> impl IntoView {
         Status::ALL
             .iter()
             .map(|status| {
-                let cards: Vec<_> = sorted.iter().filter(|(_, s)| s.status == *status).cloned().collect();
+                let cards: Vec<_> = sorted
+                    .iter()
+                    .filter(|(_, s)| s.status == *status)
+                    .cloned()
+                    .collect();
                 (*status, cards)
             })
             .filter(|(status, cards)| status.is_open() || !cards.is_empty())

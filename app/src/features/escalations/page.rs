@@ -17,8 +17,8 @@ use super::chips::{SeverityChip, StatusPill, TimerChip};
 use super::data::{records_of, use_escalation_data};
 use super::timeline::Timeline;
 use crate::ui::{
-    CollabText, Conflict, FieldGrid, RecordGate, ScalarField, Section, ShareLink,
-    conflict_choices, route_id, use_repo,
+    CollabText, Conflict, FieldGrid, RecordGate, ScalarField, Section, ShareLink, conflict_choices,
+    route_id, use_repo,
 };
 use crate::util::{download, file_name, now_ms, relative_time};
 
@@ -116,9 +116,9 @@ fn StatusControl(doc: DocumentId) -> impl IntoView {
             .unwrap_or_default()
     });
     let move_to = move |to: Status, reason: Option<String>| {
-        let result = repo
-            .get()
-            .edit(doc, |d| Escalation::set_status(d, to, reason.as_deref(), now_ms()));
+        let result = repo.get().edit(doc, |d| {
+            Escalation::set_status(d, to, reason.as_deref(), now_ms())
+        });
         match result {
             Ok(_) => {
                 error.set(None);
@@ -221,7 +221,9 @@ fn Links(doc: DocumentId) -> impl IntoView {
             .flatten()
             .unwrap_or_default();
         let made = repo
-            .create(RecordKind::SystemicIssue, |d| SystemicIssue::create(d, &title, now_ms()))
+            .create(RecordKind::SystemicIssue, |d| {
+                SystemicIssue::create(d, &title, now_ms())
+            })
             .and_then(|issue| repo.edit(doc, |d| Escalation::link_systemic(d, &issue.to_string())));
         error.set(made.err().map(|e| e.to_string()));
     };
@@ -255,7 +257,13 @@ fn LinkSelect(
             .get()
             .into_iter()
             .find(|(o, _)| o.to_string() == id)
-            .map(|(_, t)| if t.is_empty() { format!("Untitled {noun}") } else { t })
+            .map(|(_, t)| {
+                if t.is_empty() {
+                    format!("Untitled {noun}")
+                } else {
+                    t
+                }
+            })
             .unwrap_or_else(|| format!("A {noun} not on this device"))
     };
     let conflicts = Signal::derive(move || {
@@ -264,7 +272,11 @@ fn LinkSelect(
             .unwrap_or_default()
             .into_iter()
             .map(|(v, _, by)| {
-                let shown = if v.is_empty() { String::new() } else { title_of(&v) };
+                let shown = if v.is_empty() {
+                    String::new()
+                } else {
+                    title_of(&v)
+                };
                 (v, shown, by)
             })
             .collect::<Vec<_>>()

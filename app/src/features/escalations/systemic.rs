@@ -11,13 +11,20 @@ use protocol::DocumentId;
 
 use super::chips::LinkedEscalations;
 use super::data::use_escalation_data;
-use crate::ui::{CollabText, FieldGrid, RecordGate, Section, ShareLink, list_shortcuts, route_id, use_repo};
+use crate::ui::{
+    CollabText, FieldGrid, RecordGate, Section, ShareLink, list_shortcuts, route_id, use_repo,
+};
 use crate::util::now_ms;
 
 fn roll_up(issue: DocumentId, escalations: &[(DocumentId, model::Summary)]) -> RollUp {
-    let ids: Vec<(String, &model::Summary)> =
-        escalations.iter().map(|(id, s)| (id.to_string(), s)).collect();
-    RollUp::compute(&issue.to_string(), ids.iter().map(|(id, s)| (id.as_str(), *s)))
+    let ids: Vec<(String, &model::Summary)> = escalations
+        .iter()
+        .map(|(id, s)| (id.to_string(), s))
+        .collect();
+    RollUp::compute(
+        &issue.to_string(),
+        ids.iter().map(|(id, s)| (id.as_str(), *s)),
+    )
 }
 
 #[component]
@@ -28,14 +35,11 @@ pub fn SystemicList() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let search_ref = NodeRef::<leptos::html::Input>::new();
     let query = RwSignal::new(String::new());
-    let create = move || {
-        match repo
-            .get()
-            .create(RecordKind::SystemicIssue, |d| SystemicIssue::create(d, "", now_ms()))
-        {
-            Ok(id) => navigate(&format!("/systemic/{id}"), Default::default()),
-            Err(e) => error.set(Some(format!("Could not open a systemic issue: {e}"))),
-        }
+    let create = move || match repo.get().create(RecordKind::SystemicIssue, |d| {
+        SystemicIssue::create(d, "", now_ms())
+    }) {
+        Ok(id) => navigate(&format!("/systemic/{id}"), Default::default()),
+        Err(e) => error.set(Some(format!("Could not open a systemic issue: {e}"))),
     };
     let create_click = create.clone();
     list_shortcuts(create, search_ref);
@@ -49,7 +53,12 @@ pub fn SystemicList() -> impl IntoView {
             .filter(|(_, title)| q.is_empty() || title.to_lowercase().contains(&q))
             .map(|(id, title)| (*id, title.clone(), roll_up(*id, &escalations)))
             .collect();
-        rows.sort_by_key(|(_, _, r)| (std::cmp::Reverse(r.total_severity), std::cmp::Reverse(r.escalations.len())));
+        rows.sort_by_key(|(_, _, r)| {
+            (
+                std::cmp::Reverse(r.total_severity),
+                std::cmp::Reverse(r.escalations.len()),
+            )
+        });
         rows
     };
     view! {

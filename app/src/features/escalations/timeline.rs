@@ -57,7 +57,10 @@ fn NoteView(doc: DocumentId, note: Note) -> impl IntoView {
     };
     let remove = move |_| {
         let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message("Delete this note for everyone?").ok())
+            .and_then(|w| {
+                w.confirm_with_message("Delete this note for everyone?")
+                    .ok()
+            })
             .unwrap_or(false);
         if confirmed {
             let result = repo

@@ -31,7 +31,11 @@ pub fn TrendsPage() -> impl IntoView {
     let computed = Memo::new(move |_| {
         let escalations = data.escalations.get();
         let start = perf_now();
-        let trends = Trends::compute(escalations.iter().map(|(_, s)| s), data.now.get(), months.get().parse().unwrap_or(12));
+        let trends = Trends::compute(
+            escalations.iter().map(|(_, s)| s),
+            data.now.get(),
+            months.get().parse().unwrap_or(12),
+        );
         (trends, perf_now() - start)
     });
     let trends = move || computed.get().0;
@@ -140,14 +144,31 @@ fn BarChart(
     let totals: Vec<u32> = (0..labels.len())
         .map(|i| {
             let at = series.iter().map(|(_, v)| v.get(i).copied().unwrap_or(0));
-            if stacked { at.sum() } else { at.max().unwrap_or(0) }
+            if stacked {
+                at.sum()
+            } else {
+                at.max().unwrap_or(0)
+            }
         })
         .collect();
     let step = nice_step(totals.iter().copied().max().unwrap_or(0));
-    let max = f64::from(step) * f64::from(totals.iter().copied().max().unwrap_or(0).div_ceil(step).max(1));
+    let max = f64::from(step)
+        * f64::from(
+            totals
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(0)
+                .div_ceil(step)
+                .max(1),
+        );
     let plot_h = HEIGHT - PAD_BOTTOM - 8.0;
     let slot = (WIDTH - PAD_LEFT) / n;
-    let groups = if stacked { 1.0 } else { series.len().max(1) as f64 };
+    let groups = if stacked {
+        1.0
+    } else {
+        series.len().max(1) as f64
+    };
     let bar_w = (slot * 0.7 / groups).max(2.0);
     let y = move |v: f64| 8.0 + plot_h - v / max * plot_h;
     let mut bars = Vec::new();
@@ -158,7 +179,10 @@ fn BarChart(
             if v == 0.0 {
                 continue;
             }
-            let x = PAD_LEFT + slot * i as f64 + slot * 0.15 + if stacked { 0.0 } else { bar_w * k as f64 };
+            let x = PAD_LEFT
+                + slot * i as f64
+                + slot * 0.15
+                + if stacked { 0.0 } else { bar_w * k as f64 };
             let top = y(base + v);
             let h = y(base) - top;
             bars.push(view! {

@@ -11,11 +11,13 @@ use model::plan_schema::{
 use protocol::DocumentId;
 
 use super::export::ExportButtons;
-use crate::features::escalations::PlanEscalations;
 use super::history::History;
 use super::pipeline::PipelineChart;
 use super::stakeholders::StakeholderMap;
-use crate::ui::{CollabText, FieldGrid, ItemList, RecordGate, Section, ShareLink, route_id, use_repo};
+use crate::features::escalations::PlanEscalations;
+use crate::ui::{
+    CollabText, FieldGrid, ItemList, RecordGate, Section, ShareLink, route_id, use_repo,
+};
 
 /// The page's sections: anchor id and name.
 const SECTIONS: &[(&str, &str)] = &[
