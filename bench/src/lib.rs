@@ -15,6 +15,7 @@ use model::{Escalation, ModelError, RollUp, Summary, Trends};
 use protocol::{DocSync, DocumentId};
 
 pub mod escalations;
+pub mod seed;
 
 use escalations::{Facts, NOW_MS, SEED};
 
@@ -28,33 +29,59 @@ pub const TREND_MONTHS: usize = 12;
 /// What to run, from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Trends { escalations: usize },
+    Trends {
+        escalations: usize,
+    },
+    /// Fill a relay's data directory with generated escalations.
+    Seed {
+        escalations: usize,
+        data: String,
+    },
     Help,
 }
 
-pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 5000)";
+pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 5000)
+       bench seed --data DIR [--escalations N]   (fills a relay's data directory)";
 
 /// Read the arguments (without the program name).
 pub fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut args = args.iter().map(String::as_str);
-    match args.next() {
-        Some("trends") => {}
+    let seeding = match args.next() {
+        Some("trends") => false,
+        Some("seed") => true,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => return Err(format!("unknown benchmark `{other}`")),
-        None => return Err("which benchmark? (trends)".to_owned()),
-    }
+        None => return Err("which benchmark? (trends or seed)".to_owned()),
+    };
     let mut escalations = DEFAULT_ESCALATIONS;
+    let mut data = None;
     while let Some(arg) = args.next() {
-        let value = match arg.split_once('=') {
-            Some(("--escalations", v)) => v,
-            _ if arg == "--escalations" => args.next().ok_or("--escalations needs a number")?,
-            _ if arg == "-h" || arg == "--help" => return Ok(Command::Help),
-            _ => return Err(format!("unknown option `{arg}`")),
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, v)) => (name, Some(v)),
+            None => (arg, None),
         };
+        if name == "-h" || name == "--help" {
+            return Ok(Command::Help);
+        }
+        if name != "--escalations" && !(seeding && name == "--data") {
+            return Err(format!("unknown option `{arg}`"));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => args.next().ok_or(format!("{name} needs a value"))?,
+        };
+        if name == "--data" {
+            data = Some(value.to_owned());
+            continue;
+        }
         escalations = match value.trim().parse() {
             Ok(n) if n > 0 => n,
             _ => return Err(format!("--escalations: `{value}` is not a positive number")),
         };
+    }
+    if seeding {
+        let data = data.ok_or("seed needs --data DIR")?;
+        return Ok(Command::Seed { escalations, data });
     }
     Ok(Command::Trends { escalations })
 }
@@ -374,5 +401,14 @@ mod tests {
         assert!(parse_args(&args("trends --escalations 0")).is_err());
         assert!(parse_args(&args("trends --escalations many")).is_err());
         assert!(parse_args(&args("trends --fast")).is_err());
+        assert_eq!(
+            parse_args(&args("seed --data /tmp/x --escalations 30")),
+            Ok(Command::Seed {
+                escalations: 30,
+                data: "/tmp/x".to_owned()
+            })
+        );
+        assert!(parse_args(&args("seed --escalations 30")).is_err());
+        assert!(parse_args(&args("trends --data /tmp/x")).is_err());
     }
 }

@@ -1,4 +1,5 @@
 //! `cargo run --release -p bench -- trends [--escalations N]`
+//! `cargo run --release -p bench -- seed --data DIR [--escalations N]`
 
 use std::process::ExitCode;
 
@@ -18,6 +19,21 @@ fn main() -> ExitCode {
             match run(escalations) {
                 Ok(outcome) => {
                     print!("{}", table(&outcome));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("bench: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Ok(Command::Seed { escalations, data }) => {
+            match bench::seed::seed(std::path::Path::new(&data), escalations) {
+                Ok(s) => {
+                    println!(
+                        "seeded {} escalations and {} systemic issues into {data}",
+                        s.escalations, s.issues
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -28,7 +28,7 @@ pub use error::{DecodeError, SyncError};
 pub use handshake::{Handshake, HandshakeError, PROTOCOL_VERSION};
 pub use message::{HeadsInfo, Message, PeerMetadata};
 pub use peer_id::PeerId;
-pub use storage_plan::{StoragePlan, StorageTask};
+pub use storage_plan::{StoragePlan, StorageTask, load_chunks};
 
 /// The largest WebSocket frame either side accepts (a whole document can
 /// travel in one sync message, so this is generous).

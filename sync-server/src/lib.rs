@@ -32,6 +32,15 @@ use crate::hub::Hub;
 use crate::storage::{SqliteStorage, Storage, StorageError};
 use crate::workspace::Workspace;
 
+/// The embedded store in `data_dir` (created if needed).
+pub fn open_store(data_dir: &Path) -> Result<SqliteStorage, StorageError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| StorageError::Open {
+        path: data_dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    SqliteStorage::open(&data_dir.join("fieldbook.sqlite3"))
+}
+
 /// A relay ready to serve: storage open, default workspace in place.
 #[derive(Clone)]
 pub struct Relay {
@@ -90,12 +99,7 @@ impl Relay {
 
     /// A relay over the embedded SQLite store in `data_dir` (created if missing).
     pub fn open_dir(data_dir: &Path) -> Result<Self, StorageError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| StorageError::Open {
-            path: data_dir.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        let storage = SqliteStorage::open(&data_dir.join("fieldbook.sqlite3"))?;
-        Self::open(Arc::new(storage))
+        Self::open(Arc::new(open_store(data_dir)?))
     }
 
     pub fn workspace(&self) -> &Workspace {

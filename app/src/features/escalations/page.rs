@@ -302,10 +302,10 @@ fn LinkSelect(
                         let current = value.get();
                         let mut all = options.get();
                         // A link to a record not (yet) on this device stays selectable.
-                        if !current.is_empty() && !all.iter().any(|(id, _)| id.to_string() == current) {
-                            if let Ok(id) = DocumentId::parse(&current) {
-                                all.push((id, String::new()));
-                            }
+                        if !all.iter().any(|(id, _)| id.to_string() == current)
+                            && let Ok(id) = DocumentId::parse(&current)
+                        {
+                            all.push((id, String::new()));
                         }
                         all.into_iter()
                             .map(|(id, _)| {

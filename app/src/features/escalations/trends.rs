@@ -172,7 +172,7 @@ fn BarChart(
     let bar_w = (slot * 0.7 / groups).max(2.0);
     let y = move |v: f64| 8.0 + plot_h - v / max * plot_h;
     let mut bars = Vec::new();
-    for i in 0..labels.len() {
+    for (i, month) in labels.iter().enumerate() {
         let mut base = 0.0;
         for (k, (label, values)) in series.iter().enumerate() {
             let v = f64::from(values.get(i).copied().unwrap_or(0));
@@ -187,7 +187,7 @@ fn BarChart(
             let h = y(base) - top;
             bars.push(view! {
                 <rect x=x y=top width=bar_w height=h fill=PALETTE[k % PALETTE.len()]>
-                    <title>{format!("{}: {label} {v}", labels[i])}</title>
+                    <title>{format!("{month}: {label} {v}")}</title>
                 </rect>
             });
             if stacked {
