@@ -59,7 +59,17 @@ fn EscalationEditor(id: DocumentId) -> impl IntoView {
                         {move || view! { <SeverityChip severity=summary.get().severity/> }}
                         {move || { let s = summary.get(); view! { <StatusPill status=s.status hold=s.hold_reason/> } }}
                         <TimerChip timer/>
-                        <span class="hint">{move || format!("Opened {}", relative_time(summary.get().created_at, data.now.get()))}</span>
+                        <span class="hint">
+                            {move || {
+                                let s = summary.get();
+                                let now = data.now.get();
+                                let opened = format!("Opened {}", relative_time(s.created_at, now));
+                                match s.resolved_at.filter(|_| !s.status.is_open()) {
+                                    Some(at) => format!("{opened} · resolved {}", relative_time(at, now)),
+                                    None => opened,
+                                }
+                            }}
+                        </span>
                     </div>
                 </header>
                 <StatusControl doc=id/>
