@@ -46,6 +46,8 @@ pub struct Repo {
     index: DocumentId,
     docs: RefCell<HashMap<DocumentId, DocSync>>,
     revisions: RefCell<HashMap<DocumentId, ArcRwSignal<u64>>>,
+    /// The index's records at a revision of the index.
+    records_cache: RefCell<Option<(u64, Rc<[RecordEntry]>)>>,
     /// Docs the relay said it does not have (yet).
     unavailable: RefCell<HashSet<DocumentId>>,
     /// Heads the relay last confirmed having, per document (survives reloads).
@@ -81,6 +83,7 @@ impl Repo {
             index,
             docs: RefCell::default(),
             revisions: RefCell::default(),
+            records_cache: RefCell::default(),
             unavailable: RefCell::default(),
             confirmed: RefCell::default(),
             pending: RefCell::default(),
@@ -170,21 +173,33 @@ impl Repo {
     }
 
     /// Every record of the workspace, newest first (tracks the index).
-    pub fn records(&self) -> Vec<RecordEntry> {
+    pub fn records(&self) -> Rc<[RecordEntry]> {
         self.revision(self.index).track();
         self.index_records()
     }
 
-    fn index_records(&self) -> Vec<RecordEntry> {
-        self.docs
+    /// The index's records, read once per revision of the index (every
+    /// list view asks, and a workspace holds thousands).
+    fn index_records(&self) -> Rc<[RecordEntry]> {
+        let revision = self.revision(self.index).get_untracked();
+        if let Some((seen, records)) = self.records_cache.borrow().as_ref()
+            && *seen == revision
+        {
+            return records.clone();
+        }
+        let records: Rc<[RecordEntry]> = self
+            .docs
             .borrow()
             .get(&self.index)
             .and_then(|s| WorkspaceIndex::records(s.doc()).ok())
             .unwrap_or_default()
+            .into();
+        *self.records_cache.borrow_mut() = Some((revision, records.clone()));
+        records
     }
 
     fn ensure_listed_docs(&self) {
-        for entry in self.index_records() {
+        for entry in self.index_records().iter() {
             if let Ok(id) = DocumentId::parse(&entry.id) {
                 self.ensure_doc(id);
             }

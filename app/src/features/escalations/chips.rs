@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use model::{Status, Summary, Timer};
 use protocol::DocumentId;
 
-use super::data::use_escalation_data;
+use super::data::{Row, use_escalation_data};
 
 use crate::util::duration_words;
 
@@ -70,20 +70,18 @@ pub fn title_or_untitled(title: &str) -> String {
 
 /// Escalations as compact rows: severity, title, customer, status, timer.
 #[component]
-pub fn LinkedEscalations(
-    rows: Signal<Vec<(DocumentId, Summary)>>,
-    testid: &'static str,
-) -> impl IntoView {
+pub fn LinkedEscalations(rows: Signal<Vec<Row>>, testid: &'static str) -> impl IntoView {
     let data = use_escalation_data();
     view! {
         <ul class="linked-list" role="list" data-testid=testid>
             {move || rows.get().into_iter().map(|(id, s)| {
                 let timer_of = s.clone();
                 let timer = Signal::derive(move || timer_of.timer(data.now.get()));
+                let title = title_or_untitled(&s.title);
                 view! {
                     <li class="linked-row">
                         <SeverityChip severity=s.severity/>
-                        <A href=format!("/escalations/{id}")>{title_or_untitled(&s.title)}</A>
+                        <A href=format!("/escalations/{id}")>{title}</A>
                         <span class="esc-cell-sub">{s.customer.clone()}</span>
                         <StatusPill status=s.status hold=s.hold_reason.clone()/>
                         <TimerChip timer/>
@@ -102,7 +100,7 @@ pub fn PlanEscalations(plan: DocumentId) -> impl IntoView {
     let rows = Signal::derive(move || {
         let me = plan.to_string();
         let now = data.now.get();
-        let mut rows: Vec<(DocumentId, Summary)> = data
+        let mut rows: Vec<Row> = data
             .escalations
             .get()
             .iter()

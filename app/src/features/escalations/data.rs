@@ -15,8 +15,10 @@ use crate::util::now_ms;
 /// How often the timers are recomputed.
 const TICK_MS: u32 = 30_000;
 
+/// One escalation and its summary (shared, not copied, between views).
+pub type Row = (DocumentId, Arc<Summary>);
 /// Every escalation on the device with its summary, newest first.
-pub type Escalations = Arc<Vec<(DocumentId, Summary)>>;
+pub type Escalations = Arc<Vec<Row>>;
 
 /// The shared escalation data of the running app.
 #[derive(Clone, Copy)]
@@ -32,12 +34,12 @@ pub struct EscalationData {
 pub fn provide_escalation_data() {
     let repo = use_repo();
     // Summaries by document, with the revision they were read at.
-    let cache = StoredValue::new_local(HashMap::<DocumentId, (u64, Summary)>::new());
+    let cache = StoredValue::new_local(HashMap::<DocumentId, (u64, Arc<Summary>)>::new());
     let escalations = Memo::new(move |_| {
         let repo = repo.get();
         let ids = records_of(&repo.records(), &RecordKind::Escalation);
         let mut fresh = HashMap::with_capacity(ids.len());
-        let list: Vec<(DocumentId, Summary)> = ids
+        let list: Vec<Row> = ids
             .into_iter()
             .filter_map(|id| {
                 let revision = repo.revision(id).get();
@@ -52,9 +54,10 @@ pub fn provide_escalation_data() {
                 });
                 let summary = match cached {
                     Some(s) => s,
-                    None => repo
-                        .read_untracked(id, |d| Escalation::summary(d).ok())
-                        .flatten()?,
+                    None => Arc::new(
+                        repo.read_untracked(id, |d| Escalation::summary(d).ok())
+                            .flatten()?,
+                    ),
                 };
                 fresh.insert(id, (revision, summary.clone()));
                 Some((id, summary))

@@ -2,6 +2,7 @@
 //! with the overdue ones first.
 
 use std::cmp::Reverse;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,7 +12,7 @@ use model::{Escalation, RecordKind, Status, Summary, Timer};
 use protocol::DocumentId;
 
 use super::chips::{SeverityChip, StatusPill, TimerChip, title_or_untitled};
-use super::data::use_escalation_data;
+use super::data::{Row as EscRow, use_escalation_data};
 use crate::ui::{list_shortcuts, use_repo};
 use crate::util::{local_time_label, now_ms};
 
@@ -43,7 +44,7 @@ fn urgency(s: &Summary, now: i64) -> (u8, i64, u8) {
     }
 }
 
-fn sort(rows: &mut [(DocumentId, Summary)], by: SortBy, descending: bool, now: i64) {
+fn sort(rows: &mut [EscRow], by: SortBy, descending: bool, now: i64) {
     match by {
         SortBy::Urgency => rows.sort_by_key(|(_, s)| urgency(s, now)),
         SortBy::Severity => rows.sort_by_key(|(_, s)| (s.severity.unwrap_or(5), urgency(s, now))),
@@ -215,7 +216,7 @@ pub fn EscalationList() -> impl IntoView {
 }
 
 #[component]
-fn Board(rows: Memo<Vec<(DocumentId, Summary)>>) -> impl IntoView {
+fn Board(rows: Memo<Vec<EscRow>>) -> impl IntoView {
     let data = use_escalation_data();
     let columns = move || {
         let now = data.now.get();
@@ -264,7 +265,7 @@ fn Board(rows: Memo<Vec<(DocumentId, Summary)>>) -> impl IntoView {
 }
 
 #[component]
-fn Card(id: DocumentId, summary: Summary) -> impl IntoView {
+fn Card(id: DocumentId, summary: Arc<Summary>) -> impl IntoView {
     let data = use_escalation_data();
     let s = summary.clone();
     let timer = Signal::derive(move || s.timer(data.now.get()));
@@ -289,7 +290,7 @@ fn Card(id: DocumentId, summary: Summary) -> impl IntoView {
 
 #[component]
 fn Table(
-    rows: Memo<Vec<(DocumentId, Summary)>>,
+    rows: Memo<Vec<EscRow>>,
     sort_by: RwSignal<(SortBy, bool)>,
     show_all: RwSignal<bool>,
 ) -> impl IntoView {
@@ -360,16 +361,17 @@ fn Table(
 }
 
 #[component]
-fn Row(id: DocumentId, summary: Summary) -> impl IntoView {
+fn Row(id: DocumentId, summary: Arc<Summary>) -> impl IntoView {
     let data = use_escalation_data();
     let s = summary.clone();
     let timer = Signal::derive(move || s.timer(data.now.get()));
     let age = summary.clone();
+    let title = title_or_untitled(&summary.title);
     view! {
         <tr data-timer=move || timer.get().map(|t| super::chips::timer_words(t).0)>
             <td><SeverityChip severity=summary.severity/></td>
             <td class="esc-cell-title">
-                <A href=format!("/escalations/{id}")>{title_or_untitled(&summary.title)}</A>
+                <A href=format!("/escalations/{id}")>{title}</A>
                 <span class="esc-cell-sub">{summary.customer.clone()}</span>
             </td>
             <td><StatusPill status=summary.status hold=summary.hold_reason.clone()/></td>

@@ -10,16 +10,16 @@ use model::{RecordKind, RollUp, SystemicIssue};
 use protocol::DocumentId;
 
 use super::chips::LinkedEscalations;
-use super::data::use_escalation_data;
+use super::data::{Row, use_escalation_data};
 use crate::ui::{
     CollabText, FieldGrid, RecordGate, Section, ShareLink, list_shortcuts, route_id, use_repo,
 };
 use crate::util::now_ms;
 
-fn roll_up(issue: DocumentId, escalations: &[(DocumentId, model::Summary)]) -> RollUp {
+fn roll_up(issue: DocumentId, escalations: &[Row]) -> RollUp {
     let ids: Vec<(String, &model::Summary)> = escalations
         .iter()
-        .map(|(id, s)| (id.to_string(), s))
+        .map(|(id, s)| (id.to_string(), &**s))
         .collect();
     RollUp::compute(
         &issue.to_string(),

@@ -32,7 +32,7 @@ pub fn TrendsPage() -> impl IntoView {
         let escalations = data.escalations.get();
         let start = perf_now();
         let trends = Trends::compute(
-            escalations.iter().map(|(_, s)| s),
+            escalations.iter().map(|(_, s)| &**s),
             data.now.get(),
             months.get().parse().unwrap_or(12),
         );

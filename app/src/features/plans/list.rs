@@ -34,7 +34,7 @@ pub fn PlanList() -> impl IntoView {
     let plans = Memo::new(move |_| {
         let repo = repo.get();
         repo.records()
-            .into_iter()
+            .iter()
             .filter(|r| r.kind == RecordKind::AccountPlan)
             .filter_map(|r| DocumentId::parse(&r.id).ok().map(|id| (id, r.created_at)))
             .collect::<Vec<_>>()
