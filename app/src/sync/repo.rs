@@ -425,10 +425,11 @@ impl Repo {
         self.offer(id);
         if received.new_changes > 0 {
             self.unavailable.borrow_mut().remove(&id);
+            // Bump first: the index's records are cached per revision.
+            self.bump(id);
             if id == self.index {
                 self.ensure_listed_docs();
             }
-            self.bump(id);
         }
         self.recount(id);
     }

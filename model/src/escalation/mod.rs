@@ -190,6 +190,22 @@ impl Escalation {
         Ok(status_changed || hold_changed)
     }
 
+    /// Settle a status two people set at once on `to`, one of the values
+    /// they chose: no move is checked (both were valid moves where they were
+    /// made), but the resolution time is kept consistent with the result.
+    pub fn settle_status(doc: &mut AutoCommit, to: Status, now_ms: i64) -> Result<(), ModelError> {
+        use schema::*;
+        if to.is_open() {
+            write_time(doc, &ROOT, RESOLVED_AT, None)?;
+        } else if read_time(doc, &ROOT, RESOLVED_AT)?.is_none() {
+            write_time(doc, &ROOT, RESOLVED_AT, Some(now_ms))?;
+        }
+        if to != Status::Awaiting {
+            write_scalar(doc, &ROOT, HOLD_REASON.key, "")?;
+        }
+        crate::fields::settle(doc, &ROOT, STATUS.key, to.value())
+    }
+
     /// Add a note to the timeline, written by `author` at `now_ms`; returns
     /// the note's map (its text is collaborative from then on).
     pub fn add_note(

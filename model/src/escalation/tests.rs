@@ -1050,3 +1050,38 @@ fn the_resolution_appears_in_the_customer_timeline_only_once_resolved() {
         "reopened: no resolution yet:\n{md}"
     );
 }
+
+#[test]
+fn settling_a_status_conflict_on_the_value_not_shown_is_allowed() {
+    // A put it on hold, B resolved it at the same time; "Resolved" shows.
+    // Picking "Awaiting" is a settlement, not a move from Resolved.
+    let mut a = doc(1);
+    Escalation::create(&mut a, "Sync stalls", 0).expect("create");
+    Escalation::set_status(&mut a, Status::Investigating, None, 10).expect("investigate");
+    let mut b = a.fork().with_actor(ActorId::from(vec![2; 16]));
+    Escalation::set_status(&mut a, Status::Awaiting, Some("engineering"), 20).expect("hold");
+    crate::fields::write_text(&mut b, &ROOT, schema::RESOLUTION.key, "Patched").expect("text");
+    Escalation::set_status(&mut b, Status::Resolved, None, 30).expect("resolve");
+    a.merge(&mut b).expect("merge");
+    assert_eq!(
+        schema::STATUS
+            .conflicts(&a, &ROOT)
+            .expect("conflicts")
+            .len(),
+        2
+    );
+
+    Escalation::settle_status(&mut a, Status::Awaiting, 40).expect("settle");
+    let s = Escalation::summary(&a).expect("summary");
+    assert_eq!(s.status, Status::Awaiting);
+    assert_eq!(s.hold_reason, "engineering");
+    assert_eq!(s.resolved_at, None);
+    assert!(
+        schema::STATUS
+            .conflicts(&a, &ROOT)
+            .expect("conflicts")
+            .is_empty()
+    );
+    b.merge(&mut a).expect("merge back");
+    assert_eq!(Escalation::summary(&b).expect("b"), s);
+}

@@ -138,15 +138,13 @@ fn StatusControl(doc: DocumentId) -> impl IntoView {
         }
     };
     let settle = move |value: String| {
-        if let Some(to) = Status::parse(&value) {
-            let hold = (to == Status::Awaiting).then(|| {
-                repo.get()
-                    .read_untracked(doc, |d| Escalation::summary(d).map(|s| s.hold_reason).ok())
-                    .flatten()
-                    .unwrap_or_default()
-            });
-            move_to(to, hold);
-        }
+        let Some(to) = Status::parse(&value) else {
+            return;
+        };
+        let result = repo
+            .get()
+            .edit(doc, |d| Escalation::settle_status(d, to, now_ms()));
+        error.set(result.err().map(|e| e.to_string()));
     };
     view! {
         <div class="status-control" role="group" aria-label="Status">
