@@ -127,14 +127,7 @@ impl Store {
             .zip(values)
             .map(|(key, value)| {
                 decode_chunk_key(key, Some(&id))?;
-                match value.dyn_into::<Uint8Array>() {
-                    Ok(bytes) => Ok(bytes.to_vec()),
-                    Err(other) => Err(corrupt(
-                        CHUNKS,
-                        key,
-                        format!("value is {}, not a Uint8Array", describe(&other)),
-                    )),
-                }
+                chunk_bytes(key, value)
             })
             .collect()
     }
@@ -143,12 +136,21 @@ impl Store {
     /// `Append` adds the chunk after the document's existing chunks, `Compact`
     /// replaces all of them with the snapshot.
     pub async fn apply(&self, task: &StorageTask) -> Result<(), StoreError> {
-        let doc = task.doc();
+        self.apply_all(std::slice::from_ref(task)).await
+    }
+
+    /// Performs storage tasks in order, all in one transaction: every one
+    /// lands or none does (a first sync brings thousands of documents, and
+    /// one transaction each would cost seconds).
+    pub async fn apply_all(&self, tasks: &[StorageTask]) -> Result<(), StoreError> {
+        let Some(first) = tasks.first() else {
+            return Ok(());
+        };
+        let doc = first.doc();
         let write = |e: IdbError| StoreError::Write {
             doc,
             reason: e.to_string(),
         };
-        let id = doc.to_string();
         let tx = self
             .db
             .transaction(CHUNKS)
@@ -156,85 +158,106 @@ impl Store {
             .build()
             .map_err(write)?;
         let store = tx.object_store(CHUNKS).map_err(write)?;
-        match task {
-            StorageTask::Append { chunk, .. } => {
-                let last = store
-                    .open_key_cursor()
-                    .with_query::<JsValue, _>(doc_range(&id))
-                    .with_direction(CursorDirection::Prev)
-                    .primitive()
-                    .map_err(write)?
-                    .await
-                    .map_err(write)?;
-                let seq = match last {
-                    None => 0.0,
-                    Some(cursor) => match cursor.primary_key::<JsValue>().map_err(write)? {
-                        None => 0.0,
-                        Some(key) => {
-                            let last = decode_chunk_key(&key, Some(&id))?.1;
-                            if last >= MAX_SEQ {
-                                return Err(corrupt(CHUNKS, &key, "sequence number exhausted"));
-                            }
-                            last + 1.0
-                        }
-                    },
-                };
-                // `add`, not `put`: never overwrite a chunk.
-                store
-                    .add(Uint8ArraySlice::new(chunk))
-                    .with_key(chunk_key(&id, seq))
-                    .without_key_type()
-                    .primitive()
-                    .map_err(write)?
-                    .await
-                    .map_err(write)?;
-            }
-            StorageTask::Compact { snapshot, .. } => {
-                store
-                    .delete::<JsValue, _>(doc_range(&id))
-                    .primitive()
-                    .map_err(write)?
-                    .await
-                    .map_err(write)?;
-                store
-                    .add(Uint8ArraySlice::new(snapshot))
-                    .with_key(chunk_key(&id, 0.0))
-                    .without_key_type()
-                    .primitive()
-                    .map_err(write)?
-                    .await
-                    .map_err(write)?;
-            }
+        for task in tasks {
+            write_task(&store, task).await?;
         }
         tx.commit().await.map_err(write)
     }
 
-    /// Ids of all documents that have at least one stored chunk, in key order.
-    pub async fn documents(&self) -> Result<Vec<DocumentId>, StoreError> {
+    /// Every stored document with its chunks (oldest first), in key order,
+    /// read in one transaction: a device opens thousands at start, and one
+    /// transaction per document would cost seconds.
+    pub async fn load_all(&self) -> Result<Vec<(DocumentId, Vec<Vec<u8>>)>, StoreError> {
         let list = |e: IdbError| StoreError::List {
             reason: e.to_string(),
         };
         let tx = self.db.transaction(CHUNKS).build().map_err(list)?;
         let store = tx.object_store(CHUNKS).map_err(list)?;
-        let keys = store
-            .get_all_keys::<JsValue>()
-            .primitive()
-            .map_err(list)?
+        let keys = store.get_all_keys::<JsValue>().primitive().map_err(list)?;
+        let values = store.get_all::<JsValue>().primitive().map_err(list)?;
+        let keys = keys
             .await
+            .map_err(list)?
+            .collect::<Result<Vec<_>, _>>()
             .map_err(list)?;
-        let mut docs: Vec<DocumentId> = Vec::new();
+        let values = values
+            .await
+            .map_err(list)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(list)?;
+        if keys.len() != values.len() {
+            return Err(StoreError::List {
+                reason: format!("{} keys but {} chunks", keys.len(), values.len()),
+            });
+        }
+        let mut docs: Vec<(DocumentId, Vec<Vec<u8>>)> = Vec::new();
         let mut previous: Option<String> = None;
-        for key in keys {
-            let key = key.map_err(list)?;
-            let (id, _) = decode_chunk_key(&key, None)?;
-            if previous.as_deref() == Some(id.as_str()) {
-                continue;
+        for (key, value) in keys.iter().zip(values) {
+            let (id, _) = decode_chunk_key(key, None)?;
+            let bytes = chunk_bytes(key, value)?;
+            match docs.last_mut() {
+                Some((_, chunks)) if previous.as_deref() == Some(id.as_str()) => chunks.push(bytes),
+                _ => {
+                    let doc =
+                        DocumentId::parse(&id).map_err(|e| corrupt(CHUNKS, key, e.to_string()))?;
+                    docs.push((doc, vec![bytes]));
+                    previous = Some(id);
+                }
             }
-            let doc = DocumentId::parse(&id).map_err(|e| corrupt(CHUNKS, &key, e.to_string()))?;
-            docs.push(doc);
-            previous = Some(id);
         }
         Ok(docs)
+    }
+
+    /// Every setting whose key starts with `prefix`, in key order.
+    pub async fn meta_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let read = |e: IdbError| StoreError::ReadMeta {
+            key: format!("{prefix}*"),
+            reason: e.to_string(),
+        };
+        let range = || {
+            KeyRange::Bound(
+                JsValue::from_str(prefix),
+                false,
+                JsValue::from_str(&format!("{prefix}\u{ffff}")),
+                false,
+            )
+        };
+        let tx = self.db.transaction(META).build().map_err(read)?;
+        let store = tx.object_store(META).map_err(read)?;
+        let keys = store
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(range())
+            .primitive()
+            .map_err(read)?;
+        let values = store
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(range())
+            .primitive()
+            .map_err(read)?;
+        let keys = keys
+            .await
+            .map_err(read)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read)?;
+        let values = values
+            .await
+            .map_err(read)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read)?;
+        keys.iter()
+            .zip(values)
+            .map(|(key, value)| match (key.as_string(), value.as_string()) {
+                (Some(k), Some(v)) => Ok((k, v)),
+                _ => Err(corrupt(
+                    META,
+                    key,
+                    format!("value is {}, not a string", describe(&value)),
+                )),
+            })
+            .collect()
     }
 
     /// The setting `key`, if it was ever set.
@@ -286,6 +309,82 @@ impl Store {
             .await
             .map_err(write)?;
         tx.commit().await.map_err(write)
+    }
+}
+
+/// One storage task inside an open readwrite transaction on `chunks`.
+async fn write_task(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    task: &StorageTask,
+) -> Result<(), StoreError> {
+    let doc = task.doc();
+    let write = |e: IdbError| StoreError::Write {
+        doc,
+        reason: e.to_string(),
+    };
+    let id = doc.to_string();
+    match task {
+        StorageTask::Append { chunk, .. } => {
+            let last = store
+                .open_key_cursor()
+                .with_query::<JsValue, _>(doc_range(&id))
+                .with_direction(CursorDirection::Prev)
+                .primitive()
+                .map_err(write)?
+                .await
+                .map_err(write)?;
+            let seq = match last {
+                None => 0.0,
+                Some(cursor) => match cursor.primary_key::<JsValue>().map_err(write)? {
+                    None => 0.0,
+                    Some(key) => {
+                        let last = decode_chunk_key(&key, Some(&id))?.1;
+                        if last >= MAX_SEQ {
+                            return Err(corrupt(CHUNKS, &key, "sequence number exhausted"));
+                        }
+                        last + 1.0
+                    }
+                },
+            };
+            // `add`, not `put`: never overwrite a chunk.
+            store
+                .add(Uint8ArraySlice::new(chunk))
+                .with_key(chunk_key(&id, seq))
+                .without_key_type()
+                .primitive()
+                .map_err(write)?
+                .await
+                .map_err(write)?;
+        }
+        StorageTask::Compact { snapshot, .. } => {
+            store
+                .delete::<JsValue, _>(doc_range(&id))
+                .primitive()
+                .map_err(write)?
+                .await
+                .map_err(write)?;
+            store
+                .add(Uint8ArraySlice::new(snapshot))
+                .with_key(chunk_key(&id, 0.0))
+                .without_key_type()
+                .primitive()
+                .map_err(write)?
+                .await
+                .map_err(write)?;
+        }
+    }
+    Ok(())
+}
+
+/// A stored chunk's bytes (a `Uint8Array`), or why the record is corrupt.
+fn chunk_bytes(key: &JsValue, value: JsValue) -> Result<Vec<u8>, StoreError> {
+    match value.dyn_into::<Uint8Array>() {
+        Ok(bytes) => Ok(bytes.to_vec()),
+        Err(other) => Err(corrupt(
+            CHUNKS,
+            key,
+            format!("value is {}, not a Uint8Array", describe(&other)),
+        )),
     }
 }
 

@@ -50,10 +50,20 @@ async fn open(name: &str) -> Store {
     Store::open(name).await.expect("open store")
 }
 
-async fn apply_all(store: &Store, tasks: &[StorageTask]) {
+async fn apply_each(store: &Store, tasks: &[StorageTask]) {
     for task in tasks {
         store.apply(task).await.expect("apply task");
     }
+}
+
+/// The ids of the stored documents.
+async fn documents(store: &Store) -> Result<Vec<DocumentId>, StoreError> {
+    Ok(store
+        .load_all()
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
 }
 
 /// Twelve chunks, so a string-ordered sequence number ("10" < "2") would show.
@@ -85,7 +95,7 @@ async fn compaction_replaces_all_chunks() {
     let name = unique_name("compact");
     let a = doc(2);
     let store = open(&name).await;
-    apply_all(
+    apply_each(
         &store,
         &[append(a, b"one"), append(a, b"two"), append(a, b"three")],
     )
@@ -117,7 +127,7 @@ async fn compaction_of_a_new_document_stores_the_snapshot() {
 async fn documents_do_not_see_each_others_chunks() {
     let store = open(&unique_name("apart")).await;
     let (a, b, c) = (doc(4), doc(5), doc(6));
-    apply_all(
+    apply_each(
         &store,
         &[
             append(a, b"a0"),
@@ -154,7 +164,7 @@ async fn append_after_compact_continues_after_the_snapshot() {
     let a = doc(8);
     {
         let store = open(&name).await;
-        apply_all(
+        apply_each(
             &store,
             &[
                 append(a, b"x0"),
@@ -216,7 +226,7 @@ async fn meta_get_set_overwrite() {
     );
     assert_eq!(store.get_meta("missing").await.expect("get missing"), None);
     assert_eq!(
-        store.documents().await.expect("documents"),
+        documents(&store).await.expect("documents"),
         Vec::<DocumentId>::new(),
         "settings are not documents"
     );
@@ -227,11 +237,11 @@ async fn documents_lists_exactly_the_documents_with_chunks() {
     let name = unique_name("documents");
     let store = open(&name).await;
     assert_eq!(
-        store.documents().await.expect("empty"),
+        documents(&store).await.expect("empty"),
         Vec::<DocumentId>::new()
     );
     let (a, b, c) = (doc(9), doc(10), doc(11));
-    apply_all(
+    apply_each(
         &store,
         &[
             append(a, b"a0"),
@@ -242,7 +252,7 @@ async fn documents_lists_exactly_the_documents_with_chunks() {
         ],
     )
     .await;
-    let mut listed = open(&name).await.documents().await.expect("documents");
+    let mut listed = documents(&open(&name).await).await.expect("documents");
     listed.sort();
     let mut expected = vec![a, b, c];
     expected.sort();
@@ -291,7 +301,7 @@ async fn an_undecodable_key_is_reported_not_a_panic() {
         js_sys::Uint8Array::from(&b"x"[..]).into(),
     )
     .await;
-    match store.documents().await {
+    match documents(&store).await {
         Err(e @ StoreError::Corrupt { .. }) => {
             let message = e.to_string();
             assert!(
@@ -311,7 +321,7 @@ async fn an_undecodable_key_is_reported_not_a_panic() {
     )
     .await;
     assert!(
-        matches!(store.documents().await, Err(StoreError::Corrupt { .. })),
+        matches!(documents(&store).await, Err(StoreError::Corrupt { .. })),
         "a non-array key is reported"
     );
 }
@@ -392,5 +402,69 @@ async fn an_automerge_document_reloads_to_the_same_heads() {
         300,
         "all the typing is back"
     );
-    assert_eq!(store.documents().await.expect("documents"), vec![id]);
+    assert_eq!(documents(&store).await.expect("documents"), vec![id]);
+}
+
+#[wasm_bindgen_test]
+async fn a_batch_of_tasks_lands_in_order_and_everything_loads_in_one_read() {
+    let name = unique_name("batch");
+    let (a, b, c) = (doc(1), doc(2), doc(3));
+    let store = open(&name).await;
+    store
+        .apply(&append(b, b"b-old"))
+        .await
+        .expect("first write");
+    store
+        .apply_all(&[
+            append(a, b"a0"),
+            append(a, b"a1"),
+            compact(b, b"b-snapshot"),
+            append(b, b"b1"),
+            append(c, b"c0"),
+            append(a, b"a2"),
+        ])
+        .await
+        .expect("batch");
+    store
+        .apply_all(&[])
+        .await
+        .expect("an empty batch is nothing to do");
+    let all = open(&name).await.load_all().await.expect("load all");
+    let mut expected = vec![
+        (a, vec![b"a0".to_vec(), b"a1".to_vec(), b"a2".to_vec()]),
+        (b, vec![b"b-snapshot".to_vec(), b"b1".to_vec()]),
+        (c, vec![b"c0".to_vec()]),
+    ];
+    expected.sort_by_key(|(id, _)| id.to_string());
+    assert_eq!(all, expected);
+    for (id, chunks) in &all {
+        assert_eq!(&store.load(id).await.expect("load one"), chunks);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn settings_are_listed_by_prefix() {
+    let store = open(&unique_name("prefix")).await;
+    for (k, v) in [
+        ("confirmed/x", "1"),
+        ("confirmed/y", "2"),
+        ("device.name", "Ana"),
+        ("confirmed", "0"),
+    ] {
+        store.set_meta(k, v).await.expect("set");
+    }
+    assert_eq!(
+        store.meta_with_prefix("confirmed/").await.expect("list"),
+        vec![
+            ("confirmed/x".to_owned(), "1".to_owned()),
+            ("confirmed/y".to_owned(), "2".to_owned())
+        ]
+    );
+    assert!(
+        store
+            .meta_with_prefix("none/")
+            .await
+            .expect("empty")
+            .is_empty()
+    );
 }

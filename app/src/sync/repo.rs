@@ -94,12 +94,25 @@ impl Repo {
             status,
         });
 
-        let mut ids: Vec<DocumentId> = repo.store.documents().await?;
-        if !ids.contains(&index) {
-            ids.push(index);
+        let mut stored = repo.store.load_all().await?;
+        if !stored.iter().any(|(id, _)| *id == index) {
+            stored.push((index, Vec::new()));
         }
-        for id in ids {
-            repo.load(id).await?;
+        for (key, heads) in repo.store.meta_with_prefix(CONFIRMED_PREFIX).await? {
+            let Some(id) = key
+                .strip_prefix(CONFIRMED_PREFIX)
+                .and_then(|id| DocumentId::parse(id).ok())
+            else {
+                continue;
+            };
+            let heads: Vec<ChangeHash> = heads
+                .split(',')
+                .filter_map(|h| ChangeHash::from_str(h).ok())
+                .collect();
+            repo.confirmed.borrow_mut().insert(id, heads);
+        }
+        for (id, chunks) in stored {
+            repo.install(id, &chunks);
         }
         // Records listed in the index but never received on this device.
         repo.ensure_listed_docs();
@@ -115,31 +128,23 @@ impl Repo {
         Ok(repo)
     }
 
-    async fn load(&self, id: DocumentId) -> Result<(), RepoError> {
-        let chunks = self.store.load(&id).await?;
+    /// Take a document loaded from this device into the repository.
+    fn install(&self, id: DocumentId, chunks: &[Vec<u8>]) {
         let mut sync = if chunks.is_empty() && id == self.index {
             // Never on this device: start from the shared genesis.
             DocSync::new(id, WorkspaceIndex::genesis(random_actor()))
         } else {
-            let (mut sync, errors) = DocSync::loaded(id, &chunks);
+            let (mut sync, errors) = DocSync::loaded(id, chunks);
             for e in errors {
                 gloo::console::error!(format!("document {id}: a stored chunk did not load: {e}"));
             }
             sync.doc_mut().set_actor(random_actor());
             sync
         };
-        if let Some(heads) = self.store.get_meta(&confirmed_key(&id)).await? {
-            let heads: Vec<ChangeHash> = heads
-                .split(',')
-                .filter_map(|h| ChangeHash::from_str(h).ok())
-                .collect();
-            self.confirmed.borrow_mut().insert(id, heads);
-        }
         if let Some(task) = sync.storage_task() {
             self.writes.push(task);
         }
         self.docs.borrow_mut().insert(id, sync);
-        Ok(())
     }
 
     /// Make sure an (empty, to be requested) document exists for `id`.
@@ -455,6 +460,19 @@ impl Repo {
 
     /// Recompute how many changes of `id` the relay has not confirmed.
     fn recount(&self, id: DocumentId) {
+        self.count_pending(id);
+        self.publish_pending();
+    }
+
+    fn recount_all(&self) {
+        let ids: Vec<DocumentId> = self.docs.borrow().keys().copied().collect();
+        for id in ids {
+            self.count_pending(id);
+        }
+        self.publish_pending();
+    }
+
+    fn count_pending(&self, id: DocumentId) {
         let count = {
             let mut docs = self.docs.borrow_mut();
             let Some(sync) = docs.get_mut(&id) else {
@@ -476,15 +494,20 @@ impl Repo {
                 }
             }
         };
-        self.pending.borrow_mut().insert(id, count);
-        let total = self.pending.borrow().values().sum();
-        self.status.unconfirmed.set(total);
+        let mut pending = self.pending.borrow_mut();
+        if count == 0 {
+            pending.remove(&id);
+        } else {
+            pending.insert(id, count);
+        }
     }
 
-    fn recount_all(&self) {
-        let ids: Vec<DocumentId> = self.docs.borrow().keys().copied().collect();
-        for id in ids {
-            self.recount(id);
+    /// Show the total of unconfirmed changes (the map holds only non-zero
+    /// counts, so this is cheap however many documents there are).
+    fn publish_pending(&self) {
+        let total = self.pending.borrow().values().sum();
+        if self.status.unconfirmed.get_untracked() != total {
+            self.status.unconfirmed.set(total);
         }
     }
 }

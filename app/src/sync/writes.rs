@@ -1,6 +1,8 @@
-//! Writes to this device's storage, one at a time and in order (a document's
-//! incremental chunks must land in sequence). A failed write is retried, not
-//! dropped: the change is still in memory and must reach the disk.
+//! Writes to this device's storage, in order (a document's incremental
+//! chunks must land in sequence): whatever queued up while the last write ran
+//! goes in the next transaction, so a first sync of thousands of documents
+//! is a handful of transactions. A failed write is retried, not dropped: the
+//! change is still in memory and must reach the disk.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -13,6 +15,8 @@ use protocol::StorageTask;
 use crate::store::Store;
 
 const RETRY_MS: u32 = 2_000;
+/// Most tasks written in one transaction.
+const BATCH: usize = 500;
 const SAVE_FAILED: &str = "saving on this device failed";
 
 #[derive(Clone)]
@@ -47,12 +51,13 @@ impl WriteQueue {
 
     async fn drain(self) {
         loop {
-            let Some(task) = self.queue.borrow().front().cloned() else {
+            let batch: Vec<StorageTask> = self.queue.borrow().iter().take(BATCH).cloned().collect();
+            if batch.is_empty() {
                 break;
-            };
-            match self.store.apply(&task).await {
+            }
+            match self.store.apply_all(&batch).await {
                 Ok(()) => {
-                    self.queue.borrow_mut().pop_front();
+                    self.queue.borrow_mut().drain(..batch.len());
                     self.unsaved.set(self.queue.borrow().len());
                     if self
                         .problem
