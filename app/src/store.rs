@@ -346,31 +346,34 @@ async fn write_task(
                     }
                 },
             };
-            // `add`, not `put`: never overwrite a chunk.
-            store
-                .add(Uint8ArraySlice::new(chunk))
-                .with_key(chunk_key(&id, seq))
-                .without_key_type()
-                .primitive()
-                .map_err(write)?
-                .await
-                .map_err(write)?;
+            // `add`, not `put`: never overwrite a chunk. Not awaited: a
+            // failed request aborts the transaction, which the commit reports.
+            drop(
+                store
+                    .add(Uint8ArraySlice::new(chunk))
+                    .with_key(chunk_key(&id, seq))
+                    .without_key_type()
+                    .primitive()
+                    .map_err(write)?,
+            );
         }
         StorageTask::Compact { snapshot, .. } => {
-            store
-                .delete::<JsValue, _>(doc_range(&id))
-                .primitive()
-                .map_err(write)?
-                .await
-                .map_err(write)?;
-            store
-                .add(Uint8ArraySlice::new(snapshot))
-                .with_key(chunk_key(&id, 0.0))
-                .without_key_type()
-                .primitive()
-                .map_err(write)?
-                .await
-                .map_err(write)?;
+            // Requests run in order within the transaction; as above, the
+            // commit reports a failure.
+            drop(
+                store
+                    .delete::<JsValue, _>(doc_range(&id))
+                    .primitive()
+                    .map_err(write)?,
+            );
+            drop(
+                store
+                    .add(Uint8ArraySlice::new(snapshot))
+                    .with_key(chunk_key(&id, 0.0))
+                    .without_key_type()
+                    .primitive()
+                    .map_err(write)?,
+            );
         }
     }
     Ok(())

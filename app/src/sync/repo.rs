@@ -46,6 +46,10 @@ pub struct Repo {
     index: DocumentId,
     docs: RefCell<HashMap<DocumentId, DocSync>>,
     revisions: RefCell<HashMap<DocumentId, ArcRwSignal<u64>>>,
+    /// Revisions to bump at the next frame: documents the relay changed.
+    /// A first sync brings thousands; views re-render once a frame, not once
+    /// a message.
+    due_bumps: Rc<RefCell<Vec<ArcRwSignal<u64>>>>,
     /// The index's records at a revision of the index.
     records_cache: RefCell<Option<(u64, Rc<[RecordEntry]>)>>,
     /// Docs the relay said it does not have (yet).
@@ -84,6 +88,7 @@ impl Repo {
             docs: RefCell::default(),
             revisions: RefCell::default(),
             records_cache: RefCell::default(),
+            due_bumps: Rc::default(),
             unavailable: RefCell::default(),
             confirmed: RefCell::default(),
             pending: RefCell::default(),
@@ -175,6 +180,26 @@ impl Repo {
     fn bump(&self, id: DocumentId) {
         let signal = self.revision(id);
         signal.update(|r| *r += 1);
+    }
+
+    /// Bump `id`'s revision at the next animation frame, with every other
+    /// document changed before then.
+    fn bump_soon(&self, id: DocumentId) {
+        let signal = self.revision(id);
+        let first = {
+            let mut due = self.due_bumps.borrow_mut();
+            due.push(signal);
+            due.len() == 1
+        };
+        if first {
+            let due = self.due_bumps.clone();
+            request_animation_frame(move || {
+                let signals = std::mem::take(&mut *due.borrow_mut());
+                for signal in signals {
+                    signal.update(|r| *r += 1);
+                }
+            });
+        }
     }
 
     /// Every record of the workspace, newest first (tracks the index).
@@ -405,15 +430,16 @@ impl Repo {
             let Some(sync) = docs.get_mut(&id) else {
                 return;
             };
+            let arriving = sync.is_empty();
             match sync.receive(&relay, data) {
                 Ok(received) => {
                     let shared = sync.shared_heads(&relay).map(<[ChangeHash]>::to_vec);
-                    Ok((received, sync.storage_task(), shared))
+                    Ok((received, sync.storage_task(), shared, arriving))
                 }
                 Err(source) => Err(RepoError::Sync { doc: id, source }),
             }
         };
-        let (received, task, shared) = match outcome {
+        let (received, task, shared, arriving) = match outcome {
             Ok(o) => o,
             Err(e) => {
                 gloo::console::error!(e.to_string());
@@ -430,8 +456,16 @@ impl Repo {
         self.offer(id);
         if received.new_changes > 0 {
             self.unavailable.borrow_mut().remove(&id);
-            // Bump first: the index's records are cached per revision.
-            self.bump(id);
+            if arriving && id != self.index {
+                // A first arrival (thousands come in a first sync): nobody
+                // is editing it yet, so its views can wait for the frame.
+                self.bump_soon(id);
+            } else {
+                // At once: an open text box must show a remote change before
+                // the next keystroke is diffed against it, and the index's
+                // records are cached per revision.
+                self.bump(id);
+            }
             if id == self.index {
                 self.ensure_listed_docs();
             }
