@@ -2,20 +2,13 @@
 //! and the answer is kept on the device, so the app opens offline next time.
 
 use protocol::DocumentId;
-use serde::Deserialize;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::store::Store;
 use crate::util::origin;
 
 const INDEX_KEY: &str = "workspace.index";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WorkspaceInfo {
-    index_document_id: String,
-}
 
 /// The workspace index document id: from the relay when it answers, else the
 /// one remembered on this device.
@@ -52,12 +45,14 @@ async fn fetch_index_id() -> Result<DocumentId, String> {
     if !response.ok() {
         return Err(format!("relay answered {}", response.status()));
     }
-    let text = JsFuture::from(response.text().map_err(|_| "unreadable body".to_owned())?)
+    // The browser parses the JSON (`{"indexDocumentId": "…"}`): no JSON
+    // parser in the app.
+    let info = JsFuture::from(response.json().map_err(|_| "unreadable body".to_owned())?)
         .await
-        .map_err(|_| "unreadable body".to_owned())?
-        .as_string()
-        .ok_or("body is not text")?;
-    let info: WorkspaceInfo =
-        serde_json::from_str(&text).map_err(|e| format!("bad workspace answer: {e}"))?;
-    DocumentId::parse(&info.index_document_id).map_err(|e| e.to_string())
+        .map_err(|_| "bad workspace answer: not JSON".to_owned())?;
+    let id = js_sys::Reflect::get(&info, &JsValue::from_str("indexDocumentId"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or("bad workspace answer: no indexDocumentId")?;
+    DocumentId::parse(&id).map_err(|e| e.to_string())
 }
