@@ -1,10 +1,9 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
 
 use super::RepoHandle;
+use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::who_am_i::WhoAmI;
 use crate::features::escalations::{
@@ -50,38 +49,73 @@ fn Splash(#[prop(into)] message: String, #[prop(optional)] error: bool) -> impl 
     }
 }
 
+/// The pages of the app, by path.
+#[derive(Clone, Copy, PartialEq)]
+enum Page {
+    Plans,
+    Plan,
+    Escalations,
+    Escalation,
+    Systemic,
+    SystemicIssue,
+    Trends,
+    Nowhere,
+}
+
+impl Page {
+    /// The page at `path`: `/`, `/plans/:id`, `/escalations`,
+    /// `/escalations/:id`, `/systemic`, `/systemic/:id`, `/trends` (a
+    /// trailing slash does not matter).
+    fn at(path: &str) -> Page {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match segments.as_slice() {
+            [""] => Page::Plans,
+            ["plans", id] if !id.is_empty() => Page::Plan,
+            ["escalations"] => Page::Escalations,
+            ["escalations", id] if !id.is_empty() => Page::Escalation,
+            ["systemic"] => Page::Systemic,
+            ["systemic", id] if !id.is_empty() => Page::SystemicIssue,
+            ["trends"] => Page::Trends,
+            _ => Page::Nowhere,
+        }
+    }
+}
+
 #[component]
 fn Shell(repo: Rc<Repo>) -> impl IntoView {
     let status = repo.status;
     provide_context(RepoHandle(StoredValue::new_local(repo)));
     provide_escalation_data();
+    let path = provide_location();
+    let page = Memo::new(move |_| path.with(|p| Page::at(p)));
     view! {
-        <Router>
-            <header class="topbar">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"F"</span>
-                    <span class="brand-name">"Fieldbook"</span>
-                </A>
-                <nav class="topnav" aria-label="Records">
-                    <A href="/" exact=true>"Account plans"</A>
-                    <A href="/escalations">"Escalations"</A>
-                    <A href="/systemic">"Systemic issues"</A>
-                    <A href="/trends">"Trends"</A>
-                </nav>
-                <WhoAmI/>
-                <SyncBadge status/>
-            </header>
-            <main class="content">
-                <Routes fallback=|| view! { <p class="empty">"There is nothing at this address."</p> }>
-                    <Route path=path!("/") view=PlanList/>
-                    <Route path=path!("/plans/:id") view=PlanPage/>
-                    <Route path=path!("/escalations") view=EscalationList/>
-                    <Route path=path!("/escalations/:id") view=EscalationPage/>
-                    <Route path=path!("/systemic") view=SystemicList/>
-                    <Route path=path!("/systemic/:id") view=SystemicPage/>
-                    <Route path=path!("/trends") view=TrendsPage/>
-                </Routes>
-            </main>
-        </Router>
+        <header class="topbar">
+            <Link href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"F"</span>
+                <span class="brand-name">"Fieldbook"</span>
+            </Link>
+            <nav class="topnav" aria-label="Records">
+                <Link href="/" exact=true>"Account plans"</Link>
+                <Link href="/escalations">"Escalations"</Link>
+                <Link href="/systemic">"Systemic issues"</Link>
+                <Link href="/trends">"Trends"</Link>
+            </nav>
+            <WhoAmI/>
+            <SyncBadge status/>
+        </header>
+        <main class="content">
+            {move || match page.get() {
+                Page::Plans => view! { <PlanList/> }.into_any(),
+                Page::Plan => view! { <PlanPage/> }.into_any(),
+                Page::Escalations => view! { <EscalationList/> }.into_any(),
+                Page::Escalation => view! { <EscalationPage/> }.into_any(),
+                Page::Systemic => view! { <SystemicList/> }.into_any(),
+                Page::SystemicIssue => view! { <SystemicPage/> }.into_any(),
+                Page::Trends => view! { <TrendsPage/> }.into_any(),
+                Page::Nowhere => {
+                    view! { <p class="empty">"There is nothing at this address."</p> }.into_any()
+                }
+            }}
+        </main>
     }
 }

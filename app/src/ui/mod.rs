@@ -4,6 +4,7 @@ mod app;
 mod collab_text;
 mod item_list;
 mod record;
+mod route;
 mod scalar_field;
 mod shortcuts;
 mod sync_badge;
@@ -12,7 +13,8 @@ mod who_am_i;
 pub use app::App;
 pub use collab_text::CollabText;
 pub use item_list::{ItemList, list_items, new_item_id};
-pub use record::{FieldGrid, RecordGate, Section, ShareLink, route_id};
+pub use record::{FieldGrid, RecordGate, Section, ShareLink};
+pub use route::{Link, route_id, use_navigate};
 pub use scalar_field::{Conflict, ScalarField, conflict_choices};
 pub use shortcuts::list_shortcuts;
 

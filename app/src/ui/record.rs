@@ -3,23 +3,11 @@
 //! link.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use protocol::DocumentId;
 
 use model::spec::Field;
 
 use super::{ScalarField, use_repo};
-
-/// The record id in the route (`/escalations/:id`), if it is one.
-pub fn route_id() -> impl Fn() -> Option<DocumentId> + Copy {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| DocumentId::parse(&s).ok())
-    }
-}
 
 /// Shows `children` once document `doc` has content on this device.
 #[component]

@@ -2,12 +2,12 @@
 //! next-update timer.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use model::{Status, Summary, Timer};
 use protocol::DocumentId;
 
 use super::data::{Row, use_escalation_data};
 
+use crate::ui::Link;
 use crate::util::duration_words;
 
 #[component]
@@ -81,7 +81,7 @@ pub fn LinkedEscalations(rows: Signal<Vec<Row>>, testid: &'static str) -> impl I
                 view! {
                     <li class="linked-row">
                         <SeverityChip severity=s.severity/>
-                        <A href=format!("/escalations/{id}")>{title}</A>
+                        <Link href=format!("/escalations/{id}")>{title}</Link>
                         <span class="esc-cell-sub">{s.customer.clone()}</span>
                         <StatusPill status=s.status hold=s.hold_reason.clone()/>
                         <TimerChip timer/>

@@ -5,15 +5,13 @@ use std::cmp::Reverse;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use model::escalation_schema::SEVERITIES;
 use model::{Escalation, RecordKind, Status, Summary, Timer};
 use protocol::DocumentId;
 
 use super::chips::{SeverityChip, StatusPill, TimerChip, title_or_untitled};
 use super::data::{Row as EscRow, use_escalation_data};
-use crate::ui::{list_shortcuts, use_repo};
+use crate::ui::{Link, list_shortcuts, use_navigate, use_repo};
 use crate::util::{local_time_label, now_ms};
 
 /// Rows the table shows before "Show all".
@@ -91,11 +89,10 @@ pub fn EscalationList() -> impl IntoView {
             Ok(())
         });
         match made {
-            Ok(id) => navigate(&format!("/escalations/{id}"), Default::default()),
+            Ok(id) => navigate(&format!("/escalations/{id}")),
             Err(e) => error.set(Some(format!("Could not open an escalation: {e}"))),
         }
     };
-    let create_click = create.clone();
     list_shortcuts(create, search_ref);
 
     let owners = move || {
@@ -163,7 +160,7 @@ pub fn EscalationList() -> impl IntoView {
                         }}
                     </p>
                 </div>
-                <button class="button primary" on:click=move |_| create_click() title="New escalation (n)">
+                <button class="button primary" on:click=move |_| create() title="New escalation (n)">
                     "New escalation"
                     <kbd aria-hidden="true">"N"</kbd>
                 </button>
@@ -275,7 +272,7 @@ fn Card(id: DocumentId, summary: Arc<Summary>) -> impl IntoView {
         .collect();
     view! {
         <li class="esc-card" data-timer=move || timer.get().map(|t| super::chips::timer_words(t).0)>
-            <A href=format!("/escalations/{id}")>
+            <Link href=format!("/escalations/{id}")>
                 <span class="esc-card-top">
                     <SeverityChip severity=summary.severity/>
                     {(summary.status == Status::Awaiting).then(|| view! { <StatusPill status=summary.status hold=summary.hold_reason.clone()/> })}
@@ -283,7 +280,7 @@ fn Card(id: DocumentId, summary: Arc<Summary>) -> impl IntoView {
                 <span class="esc-card-title">{title_or_untitled(&summary.title)}</span>
                 <span class="esc-card-who">{who.join(" · ")}</span>
                 <TimerChip timer/>
-            </A>
+            </Link>
         </li>
     }
 }
@@ -371,7 +368,7 @@ fn Row(id: DocumentId, summary: Arc<Summary>) -> impl IntoView {
         <tr data-timer=move || timer.get().map(|t| super::chips::timer_words(t).0)>
             <td><SeverityChip severity=summary.severity/></td>
             <td class="esc-cell-title">
-                <A href=format!("/escalations/{id}")>{title}</A>
+                <Link href=format!("/escalations/{id}")>{title}</Link>
                 <span class="esc-cell-sub">{summary.customer.clone()}</span>
             </td>
             <td><StatusPill status=summary.status hold=summary.hold_reason.clone()/></td>

@@ -4,7 +4,6 @@
 
 use automerge::ROOT;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use model::escalation_schema::{
     DETAILS, HOLD_REASONS, IMPACT, PLAN, RESOLUTION, ROOT_CAUSE, ROOT_CAUSE_CATEGORY, STATUS,
     SYSTEMIC, TITLE,
@@ -17,8 +16,8 @@ use super::chips::{SeverityChip, StatusPill, TimerChip};
 use super::data::{records_of, use_escalation_data};
 use super::timeline::Timeline;
 use crate::ui::{
-    CollabText, Conflict, FieldGrid, RecordGate, ScalarField, Section, ShareLink, conflict_choices,
-    route_id, use_repo,
+    CollabText, Conflict, FieldGrid, Link, RecordGate, ScalarField, Section, ShareLink,
+    conflict_choices, route_id, use_repo,
 };
 use crate::util::{download, file_name, now_ms, relative_time};
 
@@ -28,7 +27,7 @@ pub fn EscalationPage() -> impl IntoView {
     view! {
         <section class="page escalation">
             <nav class="crumbs" aria-label="Breadcrumb">
-                <A href="/escalations">"← All escalations"</A>
+                <Link href="/escalations">"← All escalations"</Link>
             </nav>
             {move || match id() {
                 Some(id) => view! { <EscalationEditor id/> }.into_any(),
@@ -326,7 +325,7 @@ fn LinkSelect(
                 </select>
                 {move || {
                     let v = value.get();
-                    (!v.is_empty()).then(|| view! { <A href=format!("{base}/{v}") attr:class="button subtle">"Open"</A> })
+                    (!v.is_empty()).then(|| view! { <Link href=format!("{base}/{v}") attr:class="button subtle">"Open"</Link> })
                 }}
             </div>
             <Show when=move || error.get().is_some()>

@@ -3,8 +3,6 @@
 //! escalations on this device, so it works offline.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use model::escalation_schema::{SYSTEMIC_DESCRIPTION, SYSTEMIC_FIELDS, SYSTEMIC_TITLE};
 use model::{RecordKind, RollUp, SystemicIssue};
 use protocol::DocumentId;
@@ -12,7 +10,8 @@ use protocol::DocumentId;
 use super::chips::LinkedEscalations;
 use super::data::{Row, use_escalation_data};
 use crate::ui::{
-    CollabText, FieldGrid, RecordGate, Section, ShareLink, list_shortcuts, route_id, use_repo,
+    CollabText, FieldGrid, Link, RecordGate, Section, ShareLink, list_shortcuts, route_id,
+    use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -38,10 +37,9 @@ pub fn SystemicList() -> impl IntoView {
     let create = move || match repo.get().create(RecordKind::SystemicIssue, |d| {
         SystemicIssue::create(d, "", now_ms())
     }) {
-        Ok(id) => navigate(&format!("/systemic/{id}"), Default::default()),
+        Ok(id) => navigate(&format!("/systemic/{id}")),
         Err(e) => error.set(Some(format!("Could not open a systemic issue: {e}"))),
     };
-    let create_click = create.clone();
     list_shortcuts(create, search_ref);
     let rows = move || {
         let q = query.get().to_lowercase();
@@ -68,7 +66,7 @@ pub fn SystemicList() -> impl IntoView {
                     <h1 id="sys-heading">"Systemic issues"</h1>
                     <p class="page-sub">"Problems behind many escalations, ranked by the open severity they carry."</p>
                 </div>
-                <button class="button primary" on:click=move |_| create_click() title="New systemic issue (n)">
+                <button class="button primary" on:click=move |_| create() title="New systemic issue (n)">
                     "New systemic issue" <kbd aria-hidden="true">"N"</kbd>
                 </button>
             </div>
@@ -81,12 +79,12 @@ pub fn SystemicList() -> impl IntoView {
             <ul class="plan-list" role="list">
                 {move || rows().into_iter().map(|(id, title, r)| view! {
                     <li class="plan-row">
-                        <A href=format!("/systemic/{id}")>
+                        <Link href=format!("/systemic/{id}")>
                             <span class="plan-row-title">{if title.is_empty() { "Untitled systemic issue".to_owned() } else { title }}</span>
                             <span class="plan-row-who">
                                 {format!("{} escalations · {} open · {} customers · weight {}", r.escalations.len(), r.open, r.customers.len(), r.total_severity)}
                             </span>
-                        </A>
+                        </Link>
                     </li>
                 }).collect_view()}
             </ul>
@@ -106,7 +104,7 @@ pub fn SystemicPage() -> impl IntoView {
     view! {
         <section class="page systemic-issue">
             <nav class="crumbs" aria-label="Breadcrumb">
-                <A href="/systemic">"← All systemic issues"</A>
+                <Link href="/systemic">"← All systemic issues"</Link>
             </nav>
             {move || match id() {
                 Some(id) => view! { <SystemicEditor id/> }.into_any(),

@@ -2,14 +2,12 @@
 
 use automerge::ROOT;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use model::fields::read_string;
 use model::plan_schema::STATUSES;
 use model::{AccountPlan, RecordKind};
 use protocol::DocumentId;
 
-use crate::ui::{list_shortcuts, use_repo};
+use crate::ui::{Link, list_shortcuts, use_navigate, use_repo};
 use crate::util::{now_ms, relative_time};
 
 #[component]
@@ -24,10 +22,9 @@ pub fn PlanList() -> impl IntoView {
         .get()
         .create(RecordKind::AccountPlan, |d| AccountPlan::create(d, ""))
     {
-        Ok(id) => navigate(&format!("/plans/{id}"), Default::default()),
+        Ok(id) => navigate(&format!("/plans/{id}")),
         Err(e) => error.set(Some(format!("Could not create a plan: {e}"))),
     };
-    let create_click = create.clone();
 
     list_shortcuts(create, search_ref);
 
@@ -92,7 +89,7 @@ pub fn PlanList() -> impl IntoView {
                         }}
                     </p>
                 </div>
-                <button class="button primary" on:click=move |_| create_click() title="New plan (n)">
+                <button class="button primary" on:click=move |_| create() title="New plan (n)">
                     "New plan"
                     <kbd aria-hidden="true">"N"</kbd>
                 </button>
@@ -188,7 +185,7 @@ fn PlanRow(id: DocumentId, created_at: i64) -> impl IntoView {
     };
     view! {
         <li class="plan-row" class:plan-row-missing=missing>
-            <A href=format!("/plans/{id}")>
+            <Link href=format!("/plans/{id}")>
                 <span class="plan-row-title">
                     {title}
                     {move || details().1.map(|(value, label)| view! { <span class="status-tag" data-status=value>{label}</span> })}
@@ -196,7 +193,7 @@ fn PlanRow(id: DocumentId, created_at: i64) -> impl IntoView {
                 <span class="plan-row-who">{move || details().0}</span>
                 <span class="plan-row-excerpt">{excerpt}</span>
                 <span class="plan-row-meta">"Created " {relative_time(created_at, now_ms())}</span>
-            </A>
+            </Link>
         </li>
     }
 }

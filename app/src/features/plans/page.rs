@@ -2,7 +2,6 @@
 //! navigation, co-edited live.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use model::PlanField;
 use model::plan_schema::{
     ACTIONS, CADENCE, ESCALATIONS, HEADER, INSTALLED_BASE, METRICS, OBJECTIVES, OPPORTUNITIES,
@@ -16,7 +15,7 @@ use super::pipeline::PipelineChart;
 use super::stakeholders::StakeholderMap;
 use crate::features::escalations::PlanEscalations;
 use crate::ui::{
-    CollabText, FieldGrid, ItemList, RecordGate, Section, ShareLink, route_id, use_repo,
+    CollabText, FieldGrid, ItemList, Link, RecordGate, Section, ShareLink, route_id, use_repo,
 };
 
 /// The page's sections: anchor id and name.
@@ -39,7 +38,7 @@ pub fn PlanPage() -> impl IntoView {
     view! {
         <section class="page plan">
             <nav class="crumbs" aria-label="Breadcrumb">
-                <A href="/">"← All plans"</A>
+                <Link href="/">"← All plans"</Link>
             </nav>
             {move || match id() {
                 Some(id) => view! { <PlanEditor id/> }.into_any(),
