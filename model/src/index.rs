@@ -127,7 +127,9 @@ impl WorkspaceIndex {
                 created_at,
             });
         }
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+        crate::sort::sort_by(&mut out, |a, b| {
+            b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id))
+        });
         Ok(out)
     }
 }

@@ -65,7 +65,9 @@ pub fn items(doc: &AutoCommit, list: &ObjId) -> Result<Vec<Item>, ModelError> {
             pos,
         });
     }
-    out.sort_by(|a, b| a.pos.cmp(&b.pos).then_with(|| a.id.cmp(&b.id)));
+    crate::sort::sort_by(&mut out, |a, b| {
+        a.pos.cmp(&b.pos).then_with(|| a.id.cmp(&b.id))
+    });
     Ok(out)
 }
 

@@ -19,6 +19,7 @@ pub mod items;
 mod money;
 mod order;
 mod plan;
+pub mod sort;
 pub mod spec;
 mod text;
 

@@ -268,7 +268,9 @@ impl Escalation {
                 obj,
             });
         }
-        out.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+        crate::sort::sort_by(&mut out, |a, b| {
+            a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id))
+        });
         Ok(out)
     }
 

@@ -29,7 +29,7 @@ impl RollUp {
             .into_iter()
             .filter(|(_, s)| !issue_id.is_empty() && s.systemic == issue_id)
             .collect();
-        linked.sort_by_key(|(id, s)| {
+        crate::sort::sort_by_key(&mut linked, |(id, s)| {
             (
                 !s.status.is_open(),
                 s.severity.unwrap_or(5),
@@ -51,7 +51,7 @@ impl RollUp {
                 out.customers.push(s.customer.clone());
             }
         }
-        out.customers.sort_by_key(|c| c.to_lowercase());
+        crate::sort::sort_by_key(&mut out.customers, |c| c.to_lowercase());
         out.customers
             .dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
         out

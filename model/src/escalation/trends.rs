@@ -167,7 +167,7 @@ impl Trends {
 /// The largest series by total (ties by name), the rest folded into "Other".
 fn top_series(map: HashMap<String, Vec<u32>>, months: usize) -> Vec<(String, Vec<u32>)> {
     let mut all: Vec<(String, Vec<u32>)> = map.into_iter().collect();
-    all.sort_by(|a, b| {
+    crate::sort::sort_by(&mut all, |a, b| {
         let total = |v: &[u32]| v.iter().sum::<u32>();
         total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0))
     });

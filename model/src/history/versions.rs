@@ -85,7 +85,7 @@ pub fn versions(doc: &mut AutoCommit, gap_secs: i64) -> Vec<Version> {
     for (i, &n) in order.iter().enumerate() {
         position[n] = i;
     }
-    sessions.sort_by_key(|s| position[s.last]);
+    crate::sort::sort_by_key(&mut sessions, |s| position[s.last]);
 
     let mut frontier = Frontier::new(nodes.len());
     let mut before = Vec::new();

@@ -107,7 +107,7 @@ pub fn PlanEscalations(plan: DocumentId) -> impl IntoView {
             .filter(|(_, s)| s.plan == me)
             .cloned()
             .collect();
-        rows.sort_by_key(|(_, s)| {
+        model::sort::sort_by_key(&mut rows, |(_, s)| {
             (
                 !s.status.is_open(),
                 s.severity.unwrap_or(5),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use model::escalation_schema::SEVERITIES;
+use model::sort::{sort_by, sort_by_key};
 use model::{Escalation, RecordKind, Status, Summary, Timer};
 use protocol::DocumentId;
 
@@ -44,14 +45,14 @@ fn urgency(s: &Summary, now: i64) -> (u8, i64, u8) {
 
 fn sort(rows: &mut [EscRow], by: SortBy, descending: bool, now: i64) {
     match by {
-        SortBy::Urgency => rows.sort_by_key(|(_, s)| urgency(s, now)),
-        SortBy::Severity => rows.sort_by_key(|(_, s)| (s.severity.unwrap_or(5), urgency(s, now))),
-        SortBy::Owner => rows.sort_by(|(_, a), (_, b)| {
+        SortBy::Urgency => sort_by_key(rows, |(_, s)| urgency(s, now)),
+        SortBy::Severity => sort_by_key(rows, |(_, s)| (s.severity.unwrap_or(5), urgency(s, now))),
+        SortBy::Owner => sort_by(rows, |(_, a), (_, b)| {
             (a.owner.is_empty(), a.owner.to_lowercase())
                 .cmp(&(b.owner.is_empty(), b.owner.to_lowercase()))
         }),
-        SortBy::Age => rows.sort_by_key(|(_, s)| Reverse(s.age_days(now))),
-        SortBy::NextUpdate => rows.sort_by_key(|(_, s)| {
+        SortBy::Age => sort_by_key(rows, |(_, s)| Reverse(s.age_days(now))),
+        SortBy::NextUpdate => sort_by_key(rows, |(_, s)| {
             (
                 s.next_update_due
                     .filter(|_| s.status.is_open())
@@ -103,7 +104,7 @@ pub fn EscalationList() -> impl IntoView {
             .map(|(_, s)| s.owner.clone())
             .filter(|o| !o.is_empty())
             .collect();
-        all.sort_by_key(|o| o.to_lowercase());
+        sort_by_key(&mut all, |o| o.to_lowercase());
         all.dedup();
         all
     };

@@ -51,7 +51,7 @@ pub fn SystemicList() -> impl IntoView {
             .filter(|(_, title)| q.is_empty() || title.to_lowercase().contains(&q))
             .map(|(id, title)| (*id, title.clone(), roll_up(*id, &escalations)))
             .collect();
-        rows.sort_by_key(|(_, _, r)| {
+        model::sort::sort_by_key(&mut rows, |(_, _, r)| {
             (
                 std::cmp::Reverse(r.total_severity),
                 std::cmp::Reverse(r.escalations.len()),

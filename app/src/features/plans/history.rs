@@ -80,7 +80,7 @@ pub fn History(doc: DocumentId) -> impl IntoView {
                             .iter()
                             .filter_map(|k| key_label(k))
                             .collect();
-                        keys.sort();
+                        model::sort::sort(&mut keys);
                         Row {
                             heads: v.heads,
                             time_ms: v.time * 1000,

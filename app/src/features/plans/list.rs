@@ -54,7 +54,7 @@ pub fn PlanList() -> impl IntoView {
             .map(|(id, _)| facts(id)[2].clone())
             .filter(|o| !o.is_empty())
             .collect();
-        all.sort();
+        model::sort::sort(&mut all);
         all.dedup();
         all
     };
