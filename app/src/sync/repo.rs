@@ -285,22 +285,39 @@ impl Repo {
         id: DocumentId,
         f: impl FnOnce(&mut AutoCommit) -> Result<R, ModelError>,
     ) -> Result<R, RepoError> {
-        let (result, task, message) = {
+        let result = {
             let mut docs = self.docs.borrow_mut();
             let sync = docs.get_mut(&id).ok_or(RepoError::NoSuchDocument(id))?;
             let name = self.name.get_untracked();
             if id != self.index {
                 model::authors::sign(sync.doc_mut(), &name)?;
             }
-            let result = f(sync.doc_mut());
-            // Commit whatever `f` did, even on error: a half-done edit is
-            // still the person's work.
+            f(sync.doc_mut())
+        };
+        // Commit whatever `f` did, even on error: a half-done edit is still
+        // the person's work.
+        self.commit(id, result.is_ok());
+        result.map_err(RepoError::from)
+    }
+
+    /// Commit the edit just made to `id`; when it `succeeded`, save it on
+    /// this device, offer it to the relay and re-render its views. Not
+    /// generic, unlike [`Repo::edit`], so it is compiled once, not once per
+    /// kind of edit.
+    fn commit(&self, id: DocumentId, succeeded: bool) {
+        let (task, message) = {
+            let mut docs = self.docs.borrow_mut();
+            let Some(sync) = docs.get_mut(&id) else {
+                return;
+            };
             sync.doc_mut()
                 .commit_with(CommitOptions::default().with_time(now_ms() / 1000));
             let task = sync.storage_task();
-            let message = self.session.borrow().next_message(sync);
-            (result?, task, message)
+            (task, self.session.borrow().next_message(sync))
         };
+        if !succeeded {
+            return;
+        }
         if let Some(task) = task {
             self.writes.push(task);
         }
@@ -309,7 +326,6 @@ impl Repo {
         }
         self.recount(id);
         self.bump(id);
-        Ok(result)
     }
 
     /// Remember the person's display name on this device.
