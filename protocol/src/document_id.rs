@@ -1,9 +1,15 @@
 //! Document ids as automerge-repo forms them: 16 random bytes, written as
 //! bs58check (base58 of the bytes plus a 4-byte double-SHA-256 checksum);
 //! URLs are `automerge:<id>`.
+//!
+//! The checksum uses the SHA-256 automerge itself links (change hashes), not
+//! the `check` feature of `bs58`, which would bring a second SHA-256 into
+//! the browser app.
 
 use std::fmt;
 use std::str::FromStr;
+
+use sha2::{Digest, Sha256};
 
 use crate::DecodeError;
 
@@ -33,20 +39,35 @@ impl DocumentId {
     pub fn parse(s: &str) -> Result<Self, DecodeError> {
         let id = s.strip_prefix(URL_PREFIX).unwrap_or(s);
         let id = id.split('#').next().unwrap_or(id);
-        let bytes = bs58::decode(id)
-            .with_check(None)
+        let invalid = || DecodeError::DocumentId(s.to_owned());
+        let decoded: [u8; 20] = bs58::decode(id)
             .into_vec()
-            .map_err(|_| DecodeError::DocumentId(s.to_owned()))?;
-        let bytes: [u8; 16] = bytes
+            .map_err(|_| invalid())?
             .try_into()
-            .map_err(|_| DecodeError::DocumentId(s.to_owned()))?;
-        Ok(DocumentId(bytes))
+            .map_err(|_| invalid())?;
+        let (bytes, check) = decoded.split_at(16);
+        if check != checksum(bytes) {
+            return Err(invalid());
+        }
+        let mut id = [0; 16];
+        id.copy_from_slice(bytes);
+        Ok(DocumentId(id))
     }
+}
+
+/// The bs58check checksum of `bytes`: the first 4 bytes of their SHA-256
+/// hashed again.
+fn checksum(bytes: &[u8]) -> [u8; 4] {
+    let hash = Sha256::digest(Sha256::digest(bytes));
+    [hash[0], hash[1], hash[2], hash[3]]
 }
 
 impl fmt::Display for DocumentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&bs58::encode(self.0).with_check().into_string())
+        let mut checked = [0; 20];
+        checked[..16].copy_from_slice(&self.0);
+        checked[16..].copy_from_slice(&checksum(&self.0));
+        f.write_str(&bs58::encode(checked).into_string())
     }
 }
 
@@ -80,7 +101,10 @@ mod tests {
 
     #[test]
     fn the_wrong_length_is_refused() {
-        let short = bs58::encode([1u8; 8]).with_check().into_string();
+        let mut short = [1u8; 12];
+        let check = checksum(&short[..8]);
+        short[8..].copy_from_slice(&check);
+        let short = bs58::encode(short).into_string();
         assert!(DocumentId::parse(&short).is_err());
     }
 
