@@ -139,7 +139,7 @@ impl Trends {
                 durations.push((at - s.created_at).max(0) / MS_PER_DAY);
             }
         }
-        durations.sort_unstable();
+        crate::sort::sort(&mut durations);
         let breakdowns = Dimension::ALL
             .iter()
             .zip(counts)
