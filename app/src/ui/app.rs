@@ -24,18 +24,14 @@ async fn boot() -> Result<Rc<Repo>, String> {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let booted = LocalResource::new(boot);
-    view! {
-        <Suspense fallback=|| view! { <Splash message="Opening your workspace…"/> }>
-            {move || {
-                booted
-                    .get()
-                    .map(|result| match result {
-                        Ok(repo) => view! { <Shell repo/> }.into_any(),
-                        Err(e) => view! { <Splash message=e error=true/> }.into_any(),
-                    })
-            }}
-        </Suspense>
+    // Start-up runs once; a plain signal and a task are all it needs (no
+    // resource and `<Suspense>` machinery in the app).
+    let booted = RwSignal::new_local(None::<Result<Rc<Repo>, String>>);
+    leptos::task::spawn_local(async move { booted.set(Some(boot().await)) });
+    move || match booted.get() {
+        None => view! { <Splash message="Opening your workspace…"/> }.into_any(),
+        Some(Ok(repo)) => view! { <Shell repo/> }.into_any(),
+        Some(Err(e)) => view! { <Splash message=e error=true/> }.into_any(),
     }
 }
 
