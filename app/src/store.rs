@@ -89,45 +89,16 @@ impl Store {
     /// All stored chunks of a document, oldest first (empty if none).
     pub async fn load(&self, doc: &DocumentId) -> Result<Vec<Vec<u8>>, StoreError> {
         let doc = *doc;
-        let read = |e: IdbError| StoreError::Read {
-            doc,
-            reason: e.to_string(),
-        };
         let id = doc.to_string();
-        let tx = self.db.transaction(CHUNKS).build().map_err(read)?;
-        let store = tx.object_store(CHUNKS).map_err(read)?;
-        // Both requests go out now and run in key order within one snapshot.
-        let keys = store
-            .get_all_keys::<JsValue>()
-            .with_query::<JsValue, _>(doc_range(&id))
-            .primitive()
-            .map_err(read)?;
-        let values = store
-            .get_all::<JsValue>()
-            .with_query::<JsValue, _>(doc_range(&id))
-            .primitive()
-            .map_err(read)?;
-        let keys = keys
+        let records = self
+            .records(CHUNKS, Some(doc_range(&id)))
             .await
-            .map_err(read)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read)?;
-        let values = values
-            .await
-            .map_err(read)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read)?;
-        if keys.len() != values.len() {
-            return Err(StoreError::Read {
-                doc,
-                reason: format!("{} keys but {} chunks", keys.len(), values.len()),
-            });
-        }
-        keys.iter()
-            .zip(values)
+            .map_err(|reason| StoreError::Read { doc, reason })?;
+        records
+            .into_iter()
             .map(|(key, value)| {
-                decode_chunk_key(key, Some(&id))?;
-                chunk_bytes(key, value)
+                decode_chunk_key(&key, Some(&id))?;
+                chunk_bytes(&key, value)
             })
             .collect()
     }
@@ -168,38 +139,20 @@ impl Store {
     /// read in one transaction: a device opens thousands at start, and one
     /// transaction per document would cost seconds.
     pub async fn load_all(&self) -> Result<Vec<(DocumentId, Vec<Vec<u8>>)>, StoreError> {
-        let list = |e: IdbError| StoreError::List {
-            reason: e.to_string(),
-        };
-        let tx = self.db.transaction(CHUNKS).build().map_err(list)?;
-        let store = tx.object_store(CHUNKS).map_err(list)?;
-        let keys = store.get_all_keys::<JsValue>().primitive().map_err(list)?;
-        let values = store.get_all::<JsValue>().primitive().map_err(list)?;
-        let keys = keys
+        let records = self
+            .records(CHUNKS, None)
             .await
-            .map_err(list)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(list)?;
-        let values = values
-            .await
-            .map_err(list)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(list)?;
-        if keys.len() != values.len() {
-            return Err(StoreError::List {
-                reason: format!("{} keys but {} chunks", keys.len(), values.len()),
-            });
-        }
+            .map_err(|reason| StoreError::List { reason })?;
         let mut docs: Vec<(DocumentId, Vec<Vec<u8>>)> = Vec::new();
         let mut previous: Option<String> = None;
-        for (key, value) in keys.iter().zip(values) {
-            let (id, _) = decode_chunk_key(key, None)?;
-            let bytes = chunk_bytes(key, value)?;
+        for (key, value) in records {
+            let (id, _) = decode_chunk_key(&key, None)?;
+            let bytes = chunk_bytes(&key, value)?;
             match docs.last_mut() {
                 Some((_, chunks)) if previous.as_deref() == Some(id.as_str()) => chunks.push(bytes),
                 _ => {
                     let doc =
-                        DocumentId::parse(&id).map_err(|e| corrupt(CHUNKS, key, e.to_string()))?;
+                        DocumentId::parse(&id).map_err(|e| corrupt(CHUNKS, &key, e.to_string()))?;
                     docs.push((doc, vec![bytes]));
                     previous = Some(id);
                 }
@@ -213,51 +166,75 @@ impl Store {
         &self,
         prefix: &str,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let read = |e: IdbError| StoreError::ReadMeta {
-            key: format!("{prefix}*"),
-            reason: e.to_string(),
-        };
-        let range = || {
-            KeyRange::Bound(
-                JsValue::from_str(prefix),
-                false,
-                JsValue::from_str(&format!("{prefix}\u{ffff}")),
-                false,
-            )
-        };
-        let tx = self.db.transaction(META).build().map_err(read)?;
-        let store = tx.object_store(META).map_err(read)?;
-        let keys = store
-            .get_all_keys::<JsValue>()
-            .with_query::<JsValue, _>(range())
-            .primitive()
-            .map_err(read)?;
-        let values = store
-            .get_all::<JsValue>()
-            .with_query::<JsValue, _>(range())
-            .primitive()
-            .map_err(read)?;
-        let keys = keys
-            .await
-            .map_err(read)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read)?;
-        let values = values
-            .await
-            .map_err(read)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read)?;
-        keys.iter()
-            .zip(values)
+        let range = KeyRange::Bound(
+            JsValue::from_str(prefix),
+            false,
+            JsValue::from_str(&format!("{prefix}\u{ffff}")),
+            false,
+        );
+        let records =
+            self.records(META, Some(range))
+                .await
+                .map_err(|reason| StoreError::ReadMeta {
+                    key: format!("{prefix}*"),
+                    reason,
+                })?;
+        records
+            .into_iter()
             .map(|(key, value)| match (key.as_string(), value.as_string()) {
                 (Some(k), Some(v)) => Ok((k, v)),
                 _ => Err(corrupt(
                     META,
-                    key,
+                    &key,
                     format!("value is {}, not a string", describe(&value)),
                 )),
             })
             .collect()
+    }
+
+    /// The (key, value) records of `store` in `range` (all without one), in
+    /// key order, read in
+    /// one transaction (both requests run within one snapshot).
+    async fn records(
+        &self,
+        store: &str,
+        range: Option<KeyRange<JsValue>>,
+    ) -> Result<Vec<(JsValue, JsValue)>, String> {
+        let fail = |e: IdbError| e.to_string();
+        let tx = self.db.transaction(store).build().map_err(fail)?;
+        let store = tx.object_store(store).map_err(fail)?;
+        // Both requests go out now and run in key order within one snapshot.
+        let (keys, values) = match range {
+            Some(range) => (
+                store
+                    .get_all_keys::<JsValue>()
+                    .with_query::<JsValue, _>(range.clone())
+                    .primitive(),
+                store
+                    .get_all::<JsValue>()
+                    .with_query::<JsValue, _>(range)
+                    .primitive(),
+            ),
+            None => (
+                store.get_all_keys::<JsValue>().primitive(),
+                store.get_all::<JsValue>().primitive(),
+            ),
+        };
+        let (keys, values) = (keys.map_err(fail)?, values.map_err(fail)?);
+        let keys = keys
+            .await
+            .map_err(fail)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        let values = values
+            .await
+            .map_err(fail)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        if keys.len() != values.len() {
+            return Err(format!("{} keys but {} values", keys.len(), values.len()));
+        }
+        Ok(keys.into_iter().zip(values).collect())
     }
 
     /// The setting `key`, if it was ever set.

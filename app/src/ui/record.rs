@@ -92,3 +92,23 @@ pub fn ShareLink(doc: DocumentId) -> impl IntoView {
         </span>
     }
 }
+
+/// Download Markdown made from document `doc`: `render` returns the
+/// record's title (for the file name; `fallback` when untitled) and the text.
+pub fn download_markdown(
+    doc: DocumentId,
+    noun: &str,
+    render: impl FnOnce(&automerge::AutoCommit) -> Result<(String, String), model::ModelError>,
+) -> Result<(), String> {
+    use_repo()
+        .get()
+        .read_untracked(doc, render)
+        .ok_or_else(|| format!("this {noun} is not on this device"))?
+        .map_err(|e| e.to_string())
+        .and_then(|(title, md)| {
+            crate::util::download(
+                &crate::util::file_name(&title, &noun.replace(' ', "-")),
+                &md,
+            )
+        })
+}

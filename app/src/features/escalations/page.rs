@@ -17,9 +17,9 @@ use super::data::{records_of, use_escalation_data};
 use super::timeline::Timeline;
 use crate::ui::{
     CollabText, Conflict, FieldGrid, Link, RecordGate, ScalarField, Section, ShareLink,
-    conflict_choices, route_id, use_repo,
+    conflict_choices, download_markdown, route_id, use_repo,
 };
-use crate::util::{download, file_name, now_ms, relative_time};
+use crate::util::{now_ms, relative_time};
 
 #[component]
 pub fn EscalationPage() -> impl IntoView {
@@ -339,18 +339,12 @@ fn LinkSelect(
 /// Download the customer-shareable timeline as Markdown.
 #[component]
 fn ExportTimeline(doc: DocumentId) -> impl IntoView {
-    let repo = use_repo();
     let error = RwSignal::new(None::<String>);
     let export = move |_| {
-        let result = repo
-            .get()
-            .read_untracked(doc, |d| {
-                let title = Escalation::summary(d).map(|s| s.title).unwrap_or_default();
-                model::customer_timeline(d).map(|md| (file_name(&title, "escalation"), md))
-            })
-            .ok_or_else(|| "this escalation is not on this device".to_owned())
-            .and_then(|r| r.map_err(|e| e.to_string()))
-            .and_then(|(name, md)| download(&name, &md));
+        let result = download_markdown(doc, "escalation", |d| {
+            let title = Escalation::summary(d).map(|s| s.title).unwrap_or_default();
+            Ok((title, model::customer_timeline(d)?))
+        });
         error.set(result.err());
     };
     view! {

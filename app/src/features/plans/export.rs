@@ -4,23 +4,16 @@ use leptos::prelude::*;
 use model::{AccountPlan, to_markdown};
 use protocol::DocumentId;
 
-use crate::ui::use_repo;
-use crate::util::{download, file_name};
+use crate::ui::download_markdown;
 
 #[component]
 pub fn ExportButtons(doc: DocumentId) -> impl IntoView {
-    let repo = use_repo();
     let error = RwSignal::new(None::<String>);
     let export = move |_| {
-        let result = repo
-            .get()
-            .read_untracked(doc, |d| {
-                let title = AccountPlan::read(d).map(|p| p.title).unwrap_or_default();
-                to_markdown(d).map(|md| (file_name(&title, "account-plan"), md))
-            })
-            .ok_or_else(|| "this plan is not on this device".to_owned())
-            .and_then(|r| r.map_err(|e| e.to_string()))
-            .and_then(|(name, md)| download(&name, &md));
+        let result = download_markdown(doc, "account plan", |d| {
+            let title = AccountPlan::read(d).map(|p| p.title).unwrap_or_default();
+            Ok((title, to_markdown(d)?))
+        });
         error.set(result.err());
     };
     let print = move |_| {
