@@ -8,6 +8,7 @@
 
 mod connection;
 pub mod hub;
+mod shell;
 pub mod storage;
 pub mod workspace;
 
@@ -112,7 +113,8 @@ impl Relay {
 }
 
 /// The HTTP surface: `/sync` (WebSocket), `/api/workspace`, and the app
-/// from `dist` (any unknown path gets `index.html`, for the app's routes).
+/// from `dist` (any unknown path gets `index.html`, for the app's routes)
+/// with its service worker at `/sw.js`.
 pub fn app(relay: Relay, dist: Option<PathBuf>) -> Router {
     let router = Router::new()
         .route("/sync", get(sync_socket))
@@ -121,7 +123,13 @@ pub fn app(relay: Relay, dist: Option<PathBuf>) -> Router {
     let router = match dist {
         Some(dist) => {
             let index = ServeFile::new(dist.join("index.html"));
-            router.fallback_service(ServeDir::new(dist).fallback(index))
+            let worker = dist.clone();
+            router
+                .route(
+                    shell::WORKER_PATH,
+                    get(move || shell::serve_worker(worker.clone())),
+                )
+                .fallback_service(ServeDir::new(dist).fallback(index))
         }
         None => router,
     };

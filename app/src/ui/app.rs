@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::RepoHandle;
 use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
+use super::update::UpdateBanner;
 use super::who_am_i::WhoAmI;
 use crate::features::escalations::{
     EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
@@ -28,10 +29,13 @@ pub fn App() -> impl IntoView {
     // resource and `<Suspense>` machinery in the app).
     let booted = RwSignal::new_local(None::<Result<Rc<Repo>, String>>);
     leptos::task::spawn_local(async move { booted.set(Some(boot().await)) });
-    move || match booted.get() {
-        None => view! { <Splash message="Opening your workspace…"/> }.into_any(),
-        Some(Ok(repo)) => view! { <Shell repo/> }.into_any(),
-        Some(Err(e)) => view! { <Splash message=e error=true/> }.into_any(),
+    view! {
+        <UpdateBanner/>
+        {move || match booted.get() {
+            None => view! { <Splash message="Opening your workspace…"/> }.into_any(),
+            Some(Ok(repo)) => view! { <Shell repo/> }.into_any(),
+            Some(Err(e)) => view! { <Splash message=e error=true/> }.into_any(),
+        }}
     }
 }
 

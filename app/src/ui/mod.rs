@@ -7,6 +7,7 @@ mod record;
 mod route;
 mod scalar_field;
 mod shortcuts;
+mod update;
 mod sync_badge;
 mod who_am_i;
 
