@@ -54,7 +54,7 @@ pub async fn serve(
     tracing::info!(%peer, "peer connected");
 
     let (outbox, mut inbox) = mpsc::unbounded_channel();
-    hub.connect(&peer, outbox);
+    let connection = hub.connect(&peer, outbox).await;
     let mut docs = BTreeSet::new();
 
     let close = loop {
@@ -76,7 +76,7 @@ pub async fn serve(
             _ = shutdown.changed() => break Close::Normal,
         }
     };
-    hub.disconnect(&peer, &docs).await;
+    hub.disconnect(&peer, connection, &docs).await;
     match close {
         Close::Normal => {
             let _ = sink.send(Frame::Close(None)).await;

@@ -7,6 +7,7 @@
 //! told "the relay has this" can rely on it surviving a crash.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use automerge::AutoCommit;
@@ -45,8 +46,15 @@ pub struct Hub {
     me: PeerId,
     storage: Arc<dyn Storage>,
     docs: Mutex<HashMap<DocumentId, Arc<tokio::sync::Mutex<DocEntry>>>>,
-    peers: Mutex<HashMap<PeerId, Outbox>>,
+    /// Each peer's current connection (its number) and outbox.
+    peers: Mutex<HashMap<PeerId, (ConnectionId, Outbox)>>,
+    next_connection: AtomicU64,
 }
+
+/// One connection's number: a peer that reconnects (a reloaded page keeps
+/// its peer id) gets a new one, so the old connection closing late cannot
+/// unregister the new one.
+pub type ConnectionId = u64;
 
 impl Hub {
     pub fn new(me: PeerId, storage: Arc<dyn Storage>) -> Self {
@@ -55,6 +63,7 @@ impl Hub {
             storage,
             docs: Mutex::new(HashMap::new()),
             peers: Mutex::new(HashMap::new()),
+            next_connection: AtomicU64::new(0),
         }
     }
 
@@ -67,24 +76,44 @@ impl Hub {
     }
 
     /// A connection finished its handshake as `peer`. A second connection
-    /// with the same peer id replaces the first one's outbox.
-    pub fn connect(&self, peer: &PeerId, outbox: Outbox) {
-        lock(&self.peers).insert(peer.clone(), outbox);
+    /// with the same peer id takes over: it gets the messages from now on,
+    /// and its sync starts fresh (the old connection's sync states said what
+    /// a different session had).
+    pub async fn connect(&self, peer: &PeerId, outbox: Outbox) -> ConnectionId {
+        let id = self.next_connection.fetch_add(1, Ordering::Relaxed);
+        let replaced = lock(&self.peers)
+            .insert(peer.clone(), (id, outbox))
+            .is_some();
+        if replaced {
+            let entries: Vec<_> = lock(&self.docs).values().cloned().collect();
+            for entry in entries {
+                forget(&mut *entry.lock().await, peer);
+            }
+        }
+        id
     }
 
-    /// The connection of `peer` closed: forget its sync states, so a
-    /// reconnect starts a fresh sync.
-    pub async fn disconnect(&self, peer: &PeerId, docs: &BTreeSet<DocumentId>) {
-        lock(&self.peers).remove(peer);
+    /// Connection `connection` of `peer` closed: forget its sync states, so
+    /// a reconnect starts a fresh sync — unless a newer connection of the
+    /// same peer has taken over, which keeps its own.
+    pub async fn disconnect(
+        &self,
+        peer: &PeerId,
+        connection: ConnectionId,
+        docs: &BTreeSet<DocumentId>,
+    ) {
+        {
+            let mut peers = lock(&self.peers);
+            match peers.get(peer) {
+                Some((current, _)) if *current == connection => {
+                    peers.remove(peer);
+                }
+                _ => return,
+            }
+        }
         for doc in docs {
             let entry = self.entry(doc);
-            let mut entry = entry.lock().await;
-            if let Some(loaded) = entry.loaded.as_mut() {
-                loaded.waiting.remove(peer);
-                if let Some(sync) = loaded.sync.as_mut() {
-                    sync.remove_peer(peer);
-                }
-            }
+            forget(&mut *entry.lock().await, peer);
         }
     }
 
@@ -216,10 +245,20 @@ impl Hub {
     }
 
     fn send(&self, peer: &PeerId, message: Message) {
-        if let Some(outbox) = lock(&self.peers).get(peer) {
+        if let Some((_, outbox)) = lock(&self.peers).get(peer) {
             // A closed outbox means the connection is going away; its
             // disconnect cleans up.
             let _ = outbox.send(message);
+        }
+    }
+}
+
+/// Drop what a document knows of `peer`'s sync.
+fn forget(entry: &mut DocEntry, peer: &PeerId) {
+    if let Some(loaded) = entry.loaded.as_mut() {
+        loaded.waiting.remove(peer);
+        if let Some(sync) = loaded.sync.as_mut() {
+            sync.remove_peer(peer);
         }
     }
 }

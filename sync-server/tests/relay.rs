@@ -114,6 +114,40 @@ async fn live_edits_reach_the_other_client_without_asking() {
 }
 
 #[tokio::test]
+async fn a_reloaded_page_keeps_syncing_when_its_old_connection_closes_late() {
+    // A reloaded page keeps its peer id: its new connection is up before the
+    // old one's close arrives, and that close must not unregister the new one.
+    let server = Server::start(memory_relay()).await;
+    let mut old = Client::connect(&server.url, "page").await;
+    let mut plan = new_plan("Northwind");
+    assert_eq!(old.sync(&mut plan).await, None);
+
+    let mut new = Client::connect(&server.url, "page").await;
+    let mut copy = DocSync::new(plan.id(), plan.doc().clone());
+    assert_eq!(new.sync(&mut copy).await, None);
+    old.ws.close(None).await.expect("close the old connection");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    // An edit on the new connection is still acknowledged and stored…
+    AccountPlan::set_text(copy.doc_mut(), PlanField::Vision, "Land, expand, renew").expect("edit");
+    assert_eq!(new.sync(&mut copy).await, None);
+    assert_eq!(
+        copy.unconfirmed_changes(&new.relay()),
+        0,
+        "the relay confirmed the edit"
+    );
+    // …and reaches someone else.
+    let mut other = Client::connect(&server.url, "other").await;
+    let mut seen = DocSync::new(plan.id(), AutoCommit::new());
+    assert_eq!(other.sync(&mut seen).await, None);
+    assert_eq!(
+        AccountPlan::text(seen.doc(), PlanField::Vision).expect("read"),
+        "Land, expand, renew"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn an_unknown_document_is_unavailable_until_someone_uploads_it() {
     let server = Server::start(memory_relay()).await;
     let mut bob = Client::connect(&server.url, "bob").await;
