@@ -7,8 +7,8 @@ mod record;
 mod route;
 mod scalar_field;
 mod shortcuts;
-mod update;
 mod sync_badge;
+mod update;
 mod who_am_i;
 
 pub use app::App;
