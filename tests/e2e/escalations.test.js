@@ -30,7 +30,16 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
 import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
-import { TIMEOUT, badge, makeProfile, sideBySide, value, waitBadge, waitValue } from "../support/page.js";
+import {
+  TIMEOUT,
+  badge,
+  horizontalOverflow,
+  makeProfile,
+  sideBySide,
+  value,
+  waitBadge,
+  waitValue,
+} from "../support/page.js";
 
 const LOAD_TIMEOUT = 15_000;
 const RECONNECT_TIMEOUT = 30_000; // the transport's backoff tops out at ~10 s
@@ -296,33 +305,6 @@ function axis(chart) {
     const lines = [...svg.querySelectorAll("line")].map((l) => Number(l.getAttribute("y1")));
     const zero = lines[labels.findIndex((t) => t.textContent.trim() === "0")];
     return labels.map((t, i) => ({ label: t.textContent.trim(), at: bar && zero !== undefined ? Math.round(((zero - lines[i]) / (bar.h / bar.n)) * 100) / 100 : null }));
-  });
-}
-
-/** The page's width against the screen's, and what sticks out of it. */
-function horizontalOverflow(page) {
-  return page.evaluate(() => {
-    const root = document.scrollingElement;
-    // Anything sticking out of the screen that is not inside a box that
-    // scrolls or clips sideways.
-    const inScroller = (el) => {
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        if (getComputedStyle(p).overflowX !== "visible") return true;
-      }
-      return false;
-    };
-    const wide = [...document.querySelectorAll("body *")]
-      .filter((el) => {
-        const r = el.getBoundingClientRect();
-        return r.width > 0 && (r.right > root.clientWidth + 0.5 || r.left < -0.5) && !inScroller(el);
-      })
-      .filter((el) => !el.classList.contains("visually-hidden"))
-      .slice(0, 10)
-      .map(
-        (el) =>
-          `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} [${Math.round(el.getBoundingClientRect().left)}, ${Math.round(el.getBoundingClientRect().right)}]`,
-      );
-    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, innerWidth, wide };
   });
 }
 

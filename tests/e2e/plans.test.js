@@ -25,7 +25,16 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
 import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
-import { TIMEOUT, badge, makeProfile, sideBySide, value, waitBadge, waitValue } from "../support/page.js";
+import {
+  TIMEOUT,
+  badge,
+  horizontalOverflow,
+  makeProfile,
+  sideBySide,
+  value,
+  waitBadge,
+  waitValue,
+} from "../support/page.js";
 
 const LOAD_TIMEOUT = 15_000;
 const RECONNECT_TIMEOUT = 30_000; // the transport's backoff tops out at ~10 s
@@ -947,26 +956,7 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
     await waitValue(phone.page, sel.prose("vision"), await value(A.page, sel.prose("vision")));
     await phone.page.locator(".pipeline-chart svg").waitFor();
     await waitBadge(phone.page, "synced");
-    const { scrollWidth, clientWidth, wide } = await phone.page.evaluate(() => {
-      const root = document.scrollingElement;
-      // Anything sticking out of the screen that is not inside a box that
-      // scrolls or clips sideways (like the section navigation).
-      const inScroller = (el) => {
-        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-          if (getComputedStyle(p).overflowX !== "visible") return true;
-        }
-        return false;
-      };
-      const wide = [...document.querySelectorAll("body *")]
-        .filter((el) => {
-          const r = el.getBoundingClientRect();
-          return r.width > 0 && (r.right > root.clientWidth + 0.5 || r.left < -0.5) && !inScroller(el);
-        })
-        .filter((el) => !el.classList.contains("visually-hidden"))
-        .slice(0, 10)
-        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} [${Math.round(el.getBoundingClientRect().left)}, ${Math.round(el.getBoundingClientRect().right)}]`);
-      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide };
-    });
+    const { scrollWidth, clientWidth, wide } = await horizontalOverflow(phone.page);
     await phone.page.screenshot({ path: screenshotPath("plan-06-phone"), fullPage: true });
     assert.ok(scrollWidth <= 390, `page is ${scrollWidth}px wide on a 390px screen`);
     assert.ok(scrollWidth <= clientWidth, `no horizontal overflow (${scrollWidth} > ${clientWidth})`);

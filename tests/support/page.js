@@ -92,3 +92,30 @@ export async function sideBySide(browser, name, shots, width = 1276) {
     await context.close();
   }
 }
+
+/** The page's width against the screen's, and what sticks out of it. */
+export function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const root = document.scrollingElement;
+    // Anything sticking out of the screen that is not inside a box that
+    // scrolls or clips sideways.
+    const inScroller = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== "visible") return true;
+      }
+      return false;
+    };
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && (r.right > root.clientWidth + 0.5 || r.left < -0.5) && !inScroller(el);
+      })
+      .filter((el) => !el.classList.contains("visually-hidden"))
+      .slice(0, 10)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} [${Math.round(el.getBoundingClientRect().left)}, ${Math.round(el.getBoundingClientRect().right)}]`,
+      );
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, innerWidth, wide };
+  });
+}
