@@ -17,7 +17,7 @@ pub use item_list::{ItemList, list_items, new_item_id};
 pub use record::{FieldGrid, RecordGate, Section, ShareLink, download_markdown};
 pub use route::{Link, route_id, use_navigate};
 pub use scalar_field::{Conflict, ScalarField, conflict_choices};
-pub use shortcuts::list_shortcuts;
+pub use shortcuts::{ListHead, list_shortcuts};
 
 use std::rc::Rc;
 

@@ -31,3 +31,36 @@ pub fn list_shortcuts(create: impl Fn() + 'static, search: NodeRef<Input>) {
     });
     on_cleanup(move || keys.remove());
 }
+
+/// A list page's head: its heading, a line under it, the "New …" button
+/// (also the N key, see [`list_shortcuts`]) and any error making one.
+#[component]
+pub fn ListHead(
+    /// The heading's element id (the page section is labelled by it).
+    id: &'static str,
+    title: &'static str,
+    /// "New plan", "New escalation"…
+    new_label: &'static str,
+    #[prop(into)] sub: Signal<String>,
+    /// A test id for the line under the heading.
+    #[prop(optional)]
+    sub_testid: &'static str,
+    on_new: Callback<()>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <div>
+                <h1 id=id>{title}</h1>
+                <p class="page-sub" data-testid=(!sub_testid.is_empty()).then_some(sub_testid)>{sub}</p>
+            </div>
+            <button class="button primary" on:click=move |_| on_new.run(()) title=format!("{new_label} (n)")>
+                {new_label}
+                <kbd aria-hidden="true">"N"</kbd>
+            </button>
+        </div>
+        <Show when=move || error.get().is_some()>
+            <p class="banner banner-error" role="alert">{move || error.get()}</p>
+        </Show>
+    }
+}

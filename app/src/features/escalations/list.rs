@@ -12,7 +12,7 @@ use protocol::DocumentId;
 
 use super::chips::{SeverityChip, StatusPill, TimerChip, title_or_untitled};
 use super::data::{Row as EscRow, use_escalation_data};
-use crate::ui::{Link, list_shortcuts, use_navigate, use_repo};
+use crate::ui::{Link, ListHead, list_shortcuts, use_navigate, use_repo};
 use crate::util::{local_time_label, now_ms};
 
 /// Rows the table shows before "Show all".
@@ -148,27 +148,21 @@ pub fn EscalationList() -> impl IntoView {
 
     view! {
         <section class="page escalations" aria-labelledby="esc-heading">
-            <div class="page-head">
-                <div>
-                    <h1 id="esc-heading">"Escalations"</h1>
-                    <p class="page-sub" data-testid="esc-counts">
-                        {move || {
-                            let (all, open, overdue, soon) = counts();
-                            match all {
-                                0 => "No escalations yet".to_owned(),
-                                _ => format!("{open} open of {all} · {overdue} overdue · {soon} due soon"),
-                            }
-                        }}
-                    </p>
-                </div>
-                <button class="button primary" on:click=move |_| create() title="New escalation (n)">
-                    "New escalation"
-                    <kbd aria-hidden="true">"N"</kbd>
-                </button>
-            </div>
-            <Show when=move || error.get().is_some()>
-                <p class="banner banner-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ListHead
+                id="esc-heading"
+                title="Escalations"
+                new_label="New escalation"
+                sub=Signal::derive(move || {
+                    let (all, open, overdue, soon) = counts();
+                    match all {
+                        0 => "No escalations yet".to_owned(),
+                        _ => format!("{open} open of {all} · {overdue} overdue · {soon} due soon"),
+                    }
+                })
+                sub_testid="esc-counts"
+                on_new=Callback::new(move |()| create())
+                error
+            />
             <Show
                 when=move || !data.escalations.get().is_empty()
                 fallback=|| view! {

@@ -10,8 +10,8 @@ use protocol::DocumentId;
 use super::chips::LinkedEscalations;
 use super::data::{Row, use_escalation_data};
 use crate::ui::{
-    CollabText, FieldGrid, Link, RecordGate, Section, ShareLink, list_shortcuts, route_id,
-    use_navigate, use_repo,
+    CollabText, FieldGrid, Link, ListHead, RecordGate, Section, ShareLink, list_shortcuts,
+    route_id, use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -61,18 +61,14 @@ pub fn SystemicList() -> impl IntoView {
     };
     view! {
         <section class="page systemic" aria-labelledby="sys-heading">
-            <div class="page-head">
-                <div>
-                    <h1 id="sys-heading">"Systemic issues"</h1>
-                    <p class="page-sub">"Problems behind many escalations, ranked by the open severity they carry."</p>
-                </div>
-                <button class="button primary" on:click=move |_| create() title="New systemic issue (n)">
-                    "New systemic issue" <kbd aria-hidden="true">"N"</kbd>
-                </button>
-            </div>
-            <Show when=move || error.get().is_some()>
-                <p class="banner banner-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ListHead
+                id="sys-heading"
+                title="Systemic issues"
+                new_label="New systemic issue"
+                sub="Problems behind many escalations, ranked by the open severity they carry.".to_owned()
+                on_new=Callback::new(move |()| create())
+                error
+            />
             <div class="search">
                 <input type="search" class="search-input" placeholder="Search systemic issues  ( / )" aria-label="Search systemic issues" node_ref=search_ref bind:value=query/>
             </div>

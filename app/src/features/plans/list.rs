@@ -7,7 +7,7 @@ use model::plan_schema::STATUSES;
 use model::{AccountPlan, RecordKind};
 use protocol::DocumentId;
 
-use crate::ui::{Link, list_shortcuts, use_navigate, use_repo};
+use crate::ui::{Link, ListHead, list_shortcuts, use_navigate, use_repo};
 use crate::util::{now_ms, relative_time};
 
 #[component]
@@ -78,25 +78,18 @@ pub fn PlanList() -> impl IntoView {
 
     view! {
         <section class="page plans" aria-labelledby="plans-heading">
-            <div class="page-head">
-                <div>
-                    <h1 id="plans-heading">"Account plans"</h1>
-                    <p class="page-sub">
-                        {move || match count() {
-                            0 => "No plans yet".to_owned(),
-                            1 => "1 plan in this workspace".to_owned(),
-                            n => format!("{n} plans in this workspace"),
-                        }}
-                    </p>
-                </div>
-                <button class="button primary" on:click=move |_| create() title="New plan (n)">
-                    "New plan"
-                    <kbd aria-hidden="true">"N"</kbd>
-                </button>
-            </div>
-            <Show when=move || error.get().is_some()>
-                <p class="banner banner-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ListHead
+                id="plans-heading"
+                title="Account plans"
+                new_label="New plan"
+                sub=Signal::derive(move || match count() {
+                    0 => "No plans yet".to_owned(),
+                    1 => "1 plan in this workspace".to_owned(),
+                    n => format!("{n} plans in this workspace"),
+                })
+                on_new=Callback::new(move |()| create())
+                error
+            />
             <Show
                 when=move || { count() > 0 }
                 fallback=|| {
