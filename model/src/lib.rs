@@ -26,7 +26,7 @@ mod text;
 pub use error::ModelError;
 pub use escalation::{
     AGE_BUCKETS, Breakdown, DUE_SOON_MS, Dimension, Escalation, Note, RollUp, Status, Summary,
-    SystemicIssue, Timer, Trends, customer_timeline, schema as escalation_schema,
+    SystemicIssue, Timer, Trends, customer_timeline, schema as escalation_schema, severity_label,
 };
 pub use history::{Version, changed_keys, restore, versions};
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};

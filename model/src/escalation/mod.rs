@@ -112,11 +112,16 @@ impl Summary {
 
     /// The severity's label ("Sev 2 · high"), or "No severity".
     pub fn severity_label(&self) -> String {
-        self.severity.map_or_else(
-            || "No severity".to_owned(),
-            |s| choice_label(schema::SEVERITIES, &s.to_string()),
-        )
+        severity_label(self.severity)
     }
+}
+
+/// A severity's label ("Sev 2 · high"), or "No severity".
+pub fn severity_label(severity: Option<u8>) -> String {
+    severity.map_or_else(
+        || "No severity".to_owned(),
+        |s| choice_label(schema::SEVERITIES, &s.to_string()),
+    )
 }
 
 impl Escalation {
@@ -175,35 +180,44 @@ impl Escalation {
         let resolution = read_string(doc, &ROOT, RESOLUTION.key)?;
         let hold = hold.map(str::trim).filter(|h| !h.is_empty());
         to.check(from, hold.is_some(), !resolution.trim().is_empty())?;
-        // Only an escalation on hold has a hold reason.
         let hold_changed = match hold {
             Some(hold) if to == Status::Awaiting => HOLD_REASON.write(doc, &ROOT, hold, "")?,
-            _ if to == Status::Awaiting => false,
-            _ => write_scalar(doc, &ROOT, HOLD_REASON.key, "")?,
+            _ => false,
         };
-        if to.is_open() {
-            write_time(doc, &ROOT, RESOLVED_AT, None)?;
-        } else if from.is_open() || read_time(doc, &ROOT, RESOLVED_AT)?.is_none() {
-            write_time(doc, &ROOT, RESOLVED_AT, Some(now_ms))?;
-        }
+        let cleared = Self::follow_status(doc, to, from.is_open(), now_ms)?;
         let status_changed = write_scalar(doc, &ROOT, STATUS.key, to.value())?;
-        Ok(status_changed || hold_changed)
+        Ok(status_changed || hold_changed || cleared)
     }
 
     /// Settle a status two people set at once on `to`, one of the values
     /// they chose: no move is checked (both were valid moves where they were
     /// made), but the resolution time is kept consistent with the result.
     pub fn settle_status(doc: &mut AutoCommit, to: Status, now_ms: i64) -> Result<(), ModelError> {
+        Self::follow_status(doc, to, false, now_ms)?;
+        crate::fields::settle(doc, &ROOT, schema::STATUS.key, to.value())
+    }
+
+    /// What follows from status `to`: only an escalation on hold has a hold
+    /// reason, and only a resolved or closed one a resolution time (stamped
+    /// now if it has none, or anew when `restamp`). Returns whether the hold
+    /// reason was cleared.
+    fn follow_status(
+        doc: &mut AutoCommit,
+        to: Status,
+        restamp: bool,
+        now_ms: i64,
+    ) -> Result<bool, ModelError> {
         use schema::*;
         if to.is_open() {
             write_time(doc, &ROOT, RESOLVED_AT, None)?;
-        } else if read_time(doc, &ROOT, RESOLVED_AT)?.is_none() {
+        } else if restamp || read_time(doc, &ROOT, RESOLVED_AT)?.is_none() {
             write_time(doc, &ROOT, RESOLVED_AT, Some(now_ms))?;
         }
-        if to != Status::Awaiting {
-            write_scalar(doc, &ROOT, HOLD_REASON.key, "")?;
+        if to == Status::Awaiting {
+            Ok(false)
+        } else {
+            write_scalar(doc, &ROOT, HOLD_REASON.key, "")
         }
-        crate::fields::settle(doc, &ROOT, STATUS.key, to.value())
     }
 
     /// Add a note to the timeline, written by `author` at `now_ms`; returns

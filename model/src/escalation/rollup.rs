@@ -4,11 +4,12 @@
 use super::Summary;
 
 /// What a systemic issue costs: the escalations linked to it, the customers
-/// they come from, and their weight.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RollUp {
+/// they come from, and their weight. `I` is however the caller names an
+/// escalation (a document id in the app, a string in tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollUp<I = String> {
     /// Linked escalation ids, open ones first, then by severity and age.
-    pub escalations: Vec<String>,
+    pub escalations: Vec<I>,
     pub open: usize,
     /// Distinct customers, in name order.
     pub customers: Vec<String>,
@@ -19,13 +20,25 @@ pub struct RollUp {
     pub total_severity: u32,
 }
 
-impl RollUp {
+impl<I> Default for RollUp<I> {
+    fn default() -> Self {
+        RollUp {
+            escalations: Vec::new(),
+            open: 0,
+            customers: Vec::new(),
+            by_severity: [0; 4],
+            total_severity: 0,
+        }
+    }
+}
+
+impl<I: Ord + Clone> RollUp<I> {
     /// The roll-up of issue `issue_id` over `(escalation id, summary)` pairs.
     pub fn compute<'a>(
         issue_id: &str,
-        escalations: impl IntoIterator<Item = (&'a str, &'a Summary)>,
-    ) -> RollUp {
-        let mut linked: Vec<(&str, &Summary)> = escalations
+        escalations: impl IntoIterator<Item = (I, &'a Summary)>,
+    ) -> RollUp<I> {
+        let mut linked: Vec<(I, &Summary)> = escalations
             .into_iter()
             .filter(|(_, s)| !issue_id.is_empty() && s.systemic == issue_id)
             .collect();
@@ -34,12 +47,12 @@ impl RollUp {
                 !s.status.is_open(),
                 s.severity.unwrap_or(5),
                 s.created_at,
-                *id,
+                id.clone(),
             )
         });
         let mut out = RollUp::default();
-        for (id, s) in &linked {
-            out.escalations.push((*id).to_owned());
+        for (id, s) in linked {
+            out.escalations.push(id);
             if let Some(sev) = s.severity {
                 out.by_severity[usize::from(sev - 1)] += 1;
             }

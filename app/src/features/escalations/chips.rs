@@ -2,7 +2,7 @@
 //! next-update timer.
 
 use leptos::prelude::*;
-use model::{Status, Summary, Timer};
+use model::{Status, Timer, severity_label};
 use protocol::DocumentId;
 
 use super::data::{Row, use_escalation_data};
@@ -13,11 +13,7 @@ use crate::util::duration_words;
 #[component]
 pub fn SeverityChip(severity: Option<u8>) -> impl IntoView {
     let text = severity.map_or_else(|| "Sev –".to_owned(), |s| format!("Sev {s}"));
-    let title = Summary {
-        severity,
-        ..Summary::default()
-    }
-    .severity_label();
+    let title = severity_label(severity);
     view! {
         <span class="sev" data-sev=severity.map(|s| s.to_string()) title=title>{text}</span>
     }

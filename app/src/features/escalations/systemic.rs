@@ -2,6 +2,8 @@
 //! with its roll-up of linked escalations and customers — computed from the
 //! escalations on this device, so it works offline.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use model::escalation_schema::{SYSTEMIC_DESCRIPTION, SYSTEMIC_FIELDS, SYSTEMIC_TITLE};
 use model::{RecordKind, RollUp, SystemicIssue};
@@ -15,14 +17,10 @@ use crate::ui::{
 };
 use crate::util::now_ms;
 
-fn roll_up(issue: DocumentId, escalations: &[Row]) -> RollUp {
-    let ids: Vec<(String, &model::Summary)> = escalations
-        .iter()
-        .map(|(id, s)| (id.to_string(), &**s))
-        .collect();
+fn roll_up(issue: DocumentId, escalations: &[Row]) -> RollUp<DocumentId> {
     RollUp::compute(
         &issue.to_string(),
-        ids.iter().map(|(id, s)| (id.as_str(), *s)),
+        escalations.iter().map(|(id, s)| (*id, &**s)),
     )
 }
 
@@ -44,7 +42,7 @@ pub fn SystemicList() -> impl IntoView {
     let rows = move || {
         let q = query.get().to_lowercase();
         let escalations = data.escalations.get();
-        let mut rows: Vec<(DocumentId, String, RollUp)> = data
+        let mut rows: Vec<(DocumentId, String, RollUp<DocumentId>)> = data
             .issues
             .get()
             .iter()
@@ -123,11 +121,12 @@ fn SystemicEditor(id: DocumentId) -> impl IntoView {
     let rollup = Memo::new(move |_| roll_up(id, &data.escalations.get()));
     let linked = move || {
         let all = data.escalations.get();
+        let by_id: HashMap<DocumentId, &Row> = all.iter().map(|row| (row.0, row)).collect();
         rollup
             .get()
             .escalations
             .iter()
-            .filter_map(|e| all.iter().find(|(d, _)| d.to_string() == *e).cloned())
+            .filter_map(|e| by_id.get(e).map(|row| (*row).clone()))
             .collect::<Vec<_>>()
     };
     view! {
