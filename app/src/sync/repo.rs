@@ -42,6 +42,9 @@ const PEER_KEY: &str = "device.peer-id";
 const NAME_KEY: &str = "device.name";
 const CONFIRMED_PREFIX: &str = "confirmed/";
 
+/// The workspace index's records, and the index heads they were read at.
+type RecordsAt = (Vec<ChangeHash>, Rc<[RecordEntry]>);
+
 pub struct Repo {
     index: DocumentId,
     docs: RefCell<HashMap<DocumentId, DocSync>>,
@@ -50,8 +53,8 @@ pub struct Repo {
     /// A first sync brings thousands; views re-render once a frame, not once
     /// a message.
     due_bumps: Rc<RefCell<Vec<ArcRwSignal<u64>>>>,
-    /// The index's records at a revision of the index.
-    records_cache: RefCell<Option<(u64, Rc<[RecordEntry]>)>>,
+    /// The index's records at a version (heads) of the index.
+    records_cache: RefCell<Option<RecordsAt>>,
     /// Docs the relay said it does not have (yet).
     unavailable: RefCell<HashSet<DocumentId>>,
     /// Heads the relay last confirmed having, per document (survives reloads).
@@ -208,12 +211,12 @@ impl Repo {
         self.index_records()
     }
 
-    /// The index's records, read once per revision of the index (every
+    /// The index's records, read once per version (heads) of the index (every
     /// list view asks, and a workspace holds thousands).
     fn index_records(&self) -> Rc<[RecordEntry]> {
-        let revision = self.revision(self.index).get_untracked();
+        let heads = self.heads(self.index);
         if let Some((seen, records)) = self.records_cache.borrow().as_ref()
-            && *seen == revision
+            && *seen == heads
         {
             return records.clone();
         }
@@ -224,7 +227,7 @@ impl Repo {
             .and_then(|s| WorkspaceIndex::records(s.doc()).ok())
             .unwrap_or_default()
             .into();
-        *self.records_cache.borrow_mut() = Some((revision, records.clone()));
+        *self.records_cache.borrow_mut() = Some((heads, records.clone()));
         records
     }
 
@@ -472,14 +475,13 @@ impl Repo {
         self.offer(id);
         if received.new_changes > 0 {
             self.unavailable.borrow_mut().remove(&id);
-            if arriving && id != self.index {
+            if arriving {
                 // A first arrival (thousands come in a first sync): nobody
                 // is editing it yet, so its views can wait for the frame.
                 self.bump_soon(id);
             } else {
                 // At once: an open text box must show a remote change before
-                // the next keystroke is diffed against it, and the index's
-                // records are cached per revision.
+                // the next keystroke is diffed against it.
                 self.bump(id);
             }
             if id == self.index {

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use model::{Escalation, RecordKind, Summary, SystemicIssue};
 use protocol::DocumentId;
 
+use crate::sync::Repo;
 use crate::ui::use_repo;
 use crate::util::now_ms;
 
@@ -67,19 +68,11 @@ pub fn provide_escalation_data() {
         Arc::new(list)
     });
     let issues = Memo::new(move |_| {
-        let repo = repo.get();
-        let list: Vec<(DocumentId, String)> =
-            records_of(&repo.records(), &RecordKind::SystemicIssue)
-                .into_iter()
-                .map(|id| {
-                    let title = repo
-                        .read(id, |d| SystemicIssue::title(d).ok())
-                        .flatten()
-                        .unwrap_or_default();
-                    (id, title)
-                })
-                .collect();
-        Arc::new(list)
+        Arc::new(titled(
+            &repo.get(),
+            &RecordKind::SystemicIssue,
+            SystemicIssue::title,
+        ))
     });
     let now = RwSignal::new(now_ms());
     let tick = gloo::timers::callback::Interval::new(TICK_MS, move || now.set(now_ms()));
@@ -97,8 +90,27 @@ pub fn use_escalation_data() -> EscalationData {
     expect_context::<EscalationData>()
 }
 
+/// The records of `kind` with their titles ("" when untitled), in the
+/// index's order; tracks the index and each record.
+pub fn titled(
+    repo: &Repo,
+    kind: &RecordKind,
+    title: impl Fn(&automerge::AutoCommit) -> Result<String, model::ModelError>,
+) -> Vec<(DocumentId, String)> {
+    records_of(&repo.records(), kind)
+        .into_iter()
+        .map(|id| {
+            let title = repo
+                .read(id, |d| title(d).ok())
+                .flatten()
+                .unwrap_or_default();
+            (id, title)
+        })
+        .collect()
+}
+
 /// The ids of the records of `kind`, in the index's order (newest first).
-pub fn records_of(records: &[model::RecordEntry], kind: &RecordKind) -> Vec<DocumentId> {
+fn records_of(records: &[model::RecordEntry], kind: &RecordKind) -> Vec<DocumentId> {
     records
         .iter()
         .filter(|r| &r.kind == kind)

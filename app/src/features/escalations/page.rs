@@ -13,7 +13,7 @@ use model::{AccountPlan, Escalation, PlanField, RecordKind, Status, SystemicIssu
 use protocol::DocumentId;
 
 use super::chips::{SeverityChip, StatusPill, TimerChip};
-use super::data::{records_of, use_escalation_data};
+use super::data::{titled, use_escalation_data};
 use super::timeline::Timeline;
 use crate::ui::{
     CollabText, Conflict, FieldGrid, Link, RecordGate, ScalarField, Section, ShareLink,
@@ -71,7 +71,7 @@ fn EscalationEditor(id: DocumentId) -> impl IntoView {
                         </span>
                     </div>
                 </header>
-                <StatusControl doc=id/>
+                <StatusControl doc=id status=Memo::new(move |_| summary.get().status)/>
                 <div class="esc-columns">
                     <div class="esc-main">
                         <Section anchor="impact" title="Impact">
@@ -108,17 +108,15 @@ fn EscalationEditor(id: DocumentId) -> impl IntoView {
 /// The current status with the moves allowed from it; putting on hold
 /// asks what it waits on; a status two people set at once is shown to settle.
 #[component]
-fn StatusControl(doc: DocumentId) -> impl IntoView {
+fn StatusControl(
+    doc: DocumentId,
+    /// The escalation's status, from the summary its page already reads.
+    status: Memo<Status>,
+) -> impl IntoView {
     let repo = use_repo();
     let error = RwSignal::new(None::<String>);
     let holding = RwSignal::new(false);
     let hold = RwSignal::new(String::new());
-    let status = Memo::new(move |_| {
-        repo.get()
-            .read(doc, |d| Escalation::summary(d).map(|s| s.status).ok())
-            .flatten()
-            .unwrap_or_default()
-    });
     let conflicts = Signal::derive(move || {
         repo.get()
             .read(doc, |d| conflict_choices(d, STATUS, &ROOT))
@@ -208,17 +206,9 @@ fn Links(doc: DocumentId) -> impl IntoView {
     let data = use_escalation_data();
     let error = RwSignal::new(None::<String>);
     let plans = Signal::derive(move || {
-        let repo = repo.get();
-        records_of(&repo.records(), &RecordKind::AccountPlan)
-            .into_iter()
-            .map(|id| {
-                let title = repo
-                    .read(id, |d| AccountPlan::text(d, PlanField::Title).ok())
-                    .flatten()
-                    .unwrap_or_default();
-                (id, title)
-            })
-            .collect::<Vec<_>>()
+        titled(&repo.get(), &RecordKind::AccountPlan, |d| {
+            AccountPlan::text(d, PlanField::Title)
+        })
     });
     let issues = Signal::derive(move || data.issues.get().to_vec());
     let new_issue = move |_| {
@@ -259,19 +249,22 @@ fn LinkSelect(
             .read(doc, |d| field.read(d, &ROOT).unwrap_or_default())
             .unwrap_or_default()
     });
+    // How a linked record reads: its title, "Untitled …", or — for one not
+    // on this device (yet) — saying so.
+    let label = move |title: Option<String>| match title {
+        Some(t) if t.is_empty() => format!("Untitled {noun}"),
+        Some(t) => t,
+        None => format!("A {noun} not on this device"),
+    };
     let title_of = move |id: &str| {
-        options
-            .get()
-            .into_iter()
-            .find(|(o, _)| o.to_string() == id)
-            .map(|(_, t)| {
-                if t.is_empty() {
-                    format!("Untitled {noun}")
-                } else {
-                    t
-                }
-            })
-            .unwrap_or_else(|| format!("A {noun} not on this device"))
+        let id = DocumentId::parse(id).ok();
+        label(
+            options
+                .read()
+                .iter()
+                .find(|(o, _)| Some(*o) == id)
+                .map(|(_, t)| t.clone()),
+        )
     };
     let conflicts = Signal::derive(move || {
         repo.get()
@@ -306,20 +299,15 @@ fn LinkSelect(
                 >
                     <option value="">"— none —"</option>
                     {move || {
-                        let current = value.get();
-                        let mut all = options.get();
+                        let current = DocumentId::parse(&value.get()).ok();
+                        let mut all: Vec<(DocumentId, Option<String>)> =
+                            options.get().into_iter().map(|(id, t)| (id, Some(t))).collect();
                         // A link to a record not (yet) on this device stays selectable.
-                        if !all.iter().any(|(id, _)| id.to_string() == current)
-                            && let Ok(id) = DocumentId::parse(&current)
-                        {
-                            all.push((id, String::new()));
+                        if let Some(current) = current.filter(|c| !all.iter().any(|(id, _)| id == c)) {
+                            all.push((current, None));
                         }
                         all.into_iter()
-                            .map(|(id, _)| {
-                                let id = id.to_string();
-                                let shown = title_of(&id);
-                                view! { <option value=id>{shown}</option> }
-                            })
+                            .map(|(id, title)| view! { <option value=id.to_string()>{label(title)}</option> })
                             .collect_view()
                     }}
                 </select>
