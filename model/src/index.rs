@@ -23,6 +23,9 @@ pub enum RecordKind {
     AccountPlan,
     Escalation,
     SystemicIssue,
+    ForumCategory,
+    ForumThread,
+    Agreement,
     /// A kind this version does not know (made by a newer client): kept, not shown.
     Other(String),
 }
@@ -33,6 +36,9 @@ impl RecordKind {
             RecordKind::AccountPlan => "account-plan",
             RecordKind::Escalation => "escalation",
             RecordKind::SystemicIssue => "systemic-issue",
+            RecordKind::ForumCategory => "forum-category",
+            RecordKind::ForumThread => "forum-thread",
+            RecordKind::Agreement => "agreement",
             RecordKind::Other(s) => s,
         }
     }
@@ -42,6 +48,9 @@ impl RecordKind {
             "account-plan" => RecordKind::AccountPlan,
             "escalation" => RecordKind::Escalation,
             "systemic-issue" => RecordKind::SystemicIssue,
+            "forum-category" => RecordKind::ForumCategory,
+            "forum-thread" => RecordKind::ForumThread,
+            "agreement" => RecordKind::Agreement,
             other => RecordKind::Other(other.to_owned()),
         }
     }
@@ -177,12 +186,12 @@ mod tests {
     #[test]
     fn unknown_kinds_are_kept_and_junk_entries_skipped() {
         let mut a = WorkspaceIndex::genesis(actor(1));
-        WorkspaceIndex::add(&mut a, "x", RecordKind::Other("forum-thread".into()), 5).expect("add");
+        WorkspaceIndex::add(&mut a, "x", RecordKind::Other("whiteboard".into()), 5).expect("add");
         let records = WorkspaceIndex::records_obj(&a).expect("obj");
         a.put(&records, "junk", 3_i64).expect("put junk");
         let listed = WorkspaceIndex::records(&a).expect("records");
         assert_eq!(listed.len(), 1);
-        assert_eq!(listed[0].kind, RecordKind::Other("forum-thread".into()));
+        assert_eq!(listed[0].kind, RecordKind::Other("whiteboard".into()));
     }
 
     #[test]
