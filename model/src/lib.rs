@@ -13,6 +13,7 @@ pub mod authors;
 mod error;
 mod escalation;
 pub mod fields;
+mod forum;
 mod history;
 mod index;
 pub mod items;
@@ -21,12 +22,19 @@ mod order;
 mod plan;
 pub mod sort;
 pub mod spec;
+#[cfg(test)]
+mod test_support;
 mod text;
 
 pub use error::ModelError;
 pub use escalation::{
     AGE_BUCKETS, Breakdown, DUE_SOON_MS, Dimension, Escalation, Note, RollUp, Status, Summary,
     SystemicIssue, Timer, Trends, customer_timeline, schema as escalation_schema, severity_label,
+};
+pub use forum::{
+    Category, CategoryUnread, ForumCategory, Hit, NewThread, Post, PostRef, Reaction, Seen, Thread,
+    ThreadKind, ThreadSummary, Who, markdown as forum_markdown, mentions, same_person,
+    schema as forum_schema, unread_by_category,
 };
 pub use history::{Version, changed_keys, restore, versions};
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};

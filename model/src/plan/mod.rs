@@ -143,12 +143,7 @@ impl AccountPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::TEXT_ENCODING;
-    use automerge::ActorId;
-
-    fn doc(actor: u8) -> AutoCommit {
-        AutoCommit::new_with_encoding(TEXT_ENCODING).with_actor(ActorId::from(vec![actor; 16]))
-    }
+    use crate::test_support::{doc, other_device};
 
     #[test]
     fn a_new_plan_reads_back() {
@@ -174,7 +169,7 @@ mod tests {
         let mut a = doc(1);
         AccountPlan::create(&mut a, "Plan").expect("create");
         AccountPlan::set_text(&mut a, PlanField::Vision, "We grow.").expect("edit");
-        let mut b = a.fork().with_actor(ActorId::from(vec![2; 16]));
+        let mut b = other_device(&mut a, 2);
         AccountPlan::set_text(&mut a, PlanField::Vision, "We grow fast.").expect("edit a");
         AccountPlan::set_text(&mut b, PlanField::Vision, "Together we grow.").expect("edit b");
         a.merge(&mut b).expect("merge a<-b");
