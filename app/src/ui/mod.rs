@@ -7,6 +7,7 @@ mod record;
 mod route;
 mod scalar_field;
 mod shortcuts;
+mod summaries;
 mod sync_badge;
 mod update;
 mod who_am_i;
@@ -18,6 +19,7 @@ pub use record::{FieldGrid, RecordGate, Section, ShareLink, download_markdown};
 pub use route::{Link, route_id, use_navigate};
 pub use scalar_field::{Conflict, ScalarField, conflict_choices};
 pub use shortcuts::{ListHead, list_shortcuts};
+pub use summaries::{Rows, summaries, titled};
 
 use std::rc::Rc;
 

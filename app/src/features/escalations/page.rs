@@ -13,11 +13,11 @@ use model::{AccountPlan, Escalation, PlanField, RecordKind, Status, SystemicIssu
 use protocol::DocumentId;
 
 use super::chips::{SeverityChip, StatusPill, TimerChip};
-use super::data::{titled, use_escalation_data};
+use super::data::use_escalation_data;
 use super::timeline::Timeline;
 use crate::ui::{
     CollabText, Conflict, FieldGrid, Link, RecordGate, ScalarField, Section, ShareLink,
-    conflict_choices, download_markdown, route_id, use_repo,
+    conflict_choices, download_markdown, route_id, titled, use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
