@@ -1,4 +1,5 @@
 //! One folder per record kind.
 
 pub mod escalations;
+pub mod forums;
 pub mod plans;

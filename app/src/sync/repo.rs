@@ -331,6 +331,11 @@ impl Repo {
         self.bump(id);
     }
 
+    /// This device's database, for settings kept here only (never synced).
+    pub fn store(&self) -> Store {
+        self.store.clone()
+    }
+
     /// Remember the person's display name on this device.
     pub async fn set_name(&self, name: &str) -> Result<(), RepoError> {
         let name = name.trim();

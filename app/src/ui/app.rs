@@ -10,6 +10,7 @@ use super::who_am_i::WhoAmI;
 use crate::features::escalations::{
     EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
 };
+use crate::features::forums::{ForumHome, ThreadPage, provide_forum_data};
 use crate::features::plans::{PlanList, PlanPage};
 use crate::store::Store;
 use crate::sync::Repo;
@@ -59,12 +60,16 @@ enum Page {
     Systemic,
     SystemicIssue,
     Trends,
+    Forums,
+    Mentions,
+    Thread,
     Nowhere,
 }
 
 impl Page {
     /// The page at `path`: `/`, `/plans/:id`, `/escalations`,
-    /// `/escalations/:id`, `/systemic`, `/systemic/:id`, `/trends` (a
+    /// `/escalations/:id`, `/systemic`, `/systemic/:id`, `/trends`,
+    /// `/forums`, `/forums/:category`, `/mentions`, `/threads/:id` (a
     /// trailing slash does not matter).
     fn at(path: &str) -> Page {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -76,6 +81,9 @@ impl Page {
             ["systemic"] => Page::Systemic,
             ["systemic", id] if !id.is_empty() => Page::SystemicIssue,
             ["trends"] => Page::Trends,
+            ["forums"] | ["forums", _] => Page::Forums,
+            ["mentions"] => Page::Mentions,
+            ["threads", id] if !id.is_empty() => Page::Thread,
             _ => Page::Nowhere,
         }
     }
@@ -86,6 +94,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
     let status = repo.status;
     provide_context(RepoHandle(StoredValue::new_local(repo)));
     provide_escalation_data();
+    provide_forum_data();
     let path = provide_location();
     let page = Memo::new(move |_| path.with(|p| Page::at(p)));
     view! {
@@ -99,6 +108,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 <Link href="/escalations">"Escalations"</Link>
                 <Link href="/systemic">"Systemic issues"</Link>
                 <Link href="/trends">"Trends"</Link>
+                <Link href="/forums">"Forums"</Link>
             </nav>
             <WhoAmI/>
             <SyncBadge status/>
@@ -112,6 +122,9 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 Page::Systemic => view! { <SystemicList/> }.into_any(),
                 Page::SystemicIssue => view! { <SystemicPage/> }.into_any(),
                 Page::Trends => view! { <TrendsPage/> }.into_any(),
+                Page::Forums => view! { <ForumHome/> }.into_any(),
+                Page::Mentions => view! { <ForumHome mentions=true/> }.into_any(),
+                Page::Thread => view! { <ThreadPage/> }.into_any(),
                 Page::Nowhere => {
                     view! { <p class="empty">"There is nothing at this address."</p> }.into_any()
                 }

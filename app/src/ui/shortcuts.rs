@@ -38,7 +38,7 @@ pub fn list_shortcuts(create: impl Fn() + 'static, search: NodeRef<Input>) {
 pub fn ListHead(
     /// The heading's element id (the page section is labelled by it).
     id: &'static str,
-    title: &'static str,
+    #[prop(into)] title: Signal<String>,
     /// "New plan", "New escalation"…
     new_label: &'static str,
     #[prop(into)] sub: Signal<String>,

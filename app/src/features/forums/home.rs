@@ -1,0 +1,288 @@
+//! The forums' front page: categories with unread counts down the side;
+//! the threads of one category, of all, or those that mention you, pinned
+//! first and then by latest activity; search across titles and posts.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use model::forum_markdown::plain;
+use model::{CategoryUnread, ThreadKind, ThreadSummary, unread_by_category};
+use protocol::DocumentId;
+
+use super::data::use_forum_data;
+use super::forms::{NewCategoryForm, NewThreadForm};
+use super::markdown::Avatar;
+use crate::ui::{Link, ListHead, list_shortcuts, route_id, use_repo};
+use crate::util::{now_ms, relative_time};
+
+/// Rows shown before "Show all".
+const PAGE: usize = 100;
+/// How much of a mentioning post a row shows.
+const SNIPPET: usize = 160;
+
+/// One thread as a row: its summary, unread posts, and what to quote
+/// under the title (a search hit or a mention).
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: DocumentId,
+    thread: Arc<ThreadSummary>,
+    unread: usize,
+    snippet: Option<String>,
+}
+
+#[component]
+pub fn ForumHome(
+    /// Show the threads that mention the person instead of a category.
+    #[prop(optional)]
+    mentions: bool,
+) -> impl IntoView {
+    let repo = use_repo();
+    let data = use_forum_data();
+    let category = route_id();
+    let query = RwSignal::new(String::new());
+    let composing = RwSignal::new(false);
+    let new_category = RwSignal::new(false);
+    let show_all = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let search_ref = NodeRef::<leptos::html::Input>::new();
+    list_shortcuts(move || composing.set(true), search_ref);
+    let me = move || repo.get().name.get();
+
+    let unread_of = move |id: DocumentId, t: &ThreadSummary, me: &str| {
+        data.seen.with(|s| match s {
+            // Until the device says what was seen, nothing counts as unread.
+            None => 0,
+            Some(map) => t.unread(map.get(&id).map(AsRef::as_ref), me).count(),
+        })
+    };
+    let per_category = Memo::new(move |_| {
+        let me = me();
+        let threads = data.threads.get();
+        data.seen.with(|s| {
+            s.as_ref().map(|map| {
+                unread_by_category(
+                    threads.iter().map(|(id, t)| (t.as_ref(), map.get(id).map(AsRef::as_ref))),
+                    &me,
+                )
+            })
+        })
+        .unwrap_or_default()
+    });
+    let rows = Memo::new(move |_| {
+        let me = me();
+        let q = query.get();
+        let scope = category().map(|c| c.to_string());
+        let mut rows: Vec<Row> = data
+            .threads
+            .get()
+            .iter()
+            .filter(|(_, t)| scope.as_ref().is_none_or(|c| &t.category == c))
+            .filter_map(|(id, t)| {
+                let mut snippet = None;
+                if mentions {
+                    let post = t.mentioning(&me).first().map(|p| (*p).to_owned())?;
+                    let body = t.posts.iter().find(|p| p.id == post).map(|p| plain(&p.body)).unwrap_or_default();
+                    snippet = Some(body.chars().take(SNIPPET).collect());
+                }
+                if !q.trim().is_empty() {
+                    let hit = t.search(&q)?;
+                    snippet = hit.post.is_some().then_some(hit.snippet);
+                }
+                Some(Row {
+                    id: *id,
+                    unread: unread_of(*id, t, &me),
+                    thread: t.clone(),
+                    snippet,
+                })
+            })
+            .collect();
+        model::sort::sort_by(&mut rows, |a, b| {
+            b.thread
+                .pinned
+                .cmp(&a.thread.pinned)
+                .then_with(|| b.thread.last_activity().cmp(&a.thread.last_activity()))
+        });
+        rows
+    });
+    let current = Memo::new(move |_| category().and_then(|c| data.category(&c.to_string())));
+    let title = Signal::derive(move || match current.get() {
+        _ if mentions => "Mentions of you".to_owned(),
+        Some((_, c)) => c.name.clone(),
+        None if category().is_some() => "Category".to_owned(),
+        None => "Forums".to_owned(),
+    });
+    let sub = Signal::derive(move || {
+        let rows = rows.get();
+        let unread: usize = rows.iter().map(|r| r.unread).sum();
+        let counts = format!(
+            "{} thread{} · {unread} unread",
+            rows.len(),
+            if rows.len() == 1 { "" } else { "s" }
+        );
+        match current.get() {
+            Some((_, c)) if !c.description.is_empty() => format!("{} · {counts}", c.description),
+            _ => counts,
+        }
+    });
+    let more = move || !show_all.get() && rows.with(|r| r.len() > PAGE);
+    let mark_all = move |_| data.mark_all_seen(&me(), &rows.get_untracked().iter().map(|r| (r.id, r.thread.clone())).collect::<Vec<_>>());
+
+    view! {
+        <section class="page forums" aria-labelledby="forum-heading">
+            <div class="forum-layout">
+                <aside class="forum-side" aria-label="Categories">
+                    <nav class="forum-nav">
+                        <Link href="/forums" exact=true>
+                            <span class="forum-nav-name">"All threads"</span>
+                            <UnreadBadge count=Signal::derive(move || per_category.get().values().map(|c| c.posts).sum())/>
+                        </Link>
+                        <Link href="/mentions">
+                            <span class="forum-nav-name">"Mentions of you"</span>
+                            <UnreadBadge count=Signal::derive(move || {
+                                let me = me();
+                                data.threads.get().iter().filter(|(_, t)| !t.mentioning(&me).is_empty()).count()
+                            }) quiet=true/>
+                        </Link>
+                        <h2 class="forum-nav-heading">"Categories"</h2>
+                        {move || data.categories.get().iter().cloned().map(|(id, c)| {
+                            let key = id.to_string();
+                            let count = Signal::derive(move || per_category.get().get(&key).map_or(0, |u: &CategoryUnread| u.threads));
+                            view! {
+                                <Link href=format!("/forums/{id}")>
+                                    <span class="forum-nav-name">{c.name.clone()}</span>
+                                    <span class="forum-nav-kind">{c.kind.label()}</span>
+                                    <UnreadBadge count/>
+                                </Link>
+                            }
+                        }).collect_view()}
+                    </nav>
+                    <button class="button subtle" data-testid="new-category" on:click=move |_| new_category.set(true)>"+ New category"</button>
+                </aside>
+                <div class="forum-main">
+                    <ListHead
+                        id="forum-heading"
+                        title
+                        new_label="New thread"
+                        sub
+                        sub_testid="forum-counts"
+                        on_new=Callback::new(move |()| composing.set(true))
+                        error
+                    />
+                    <Show when=move || me().is_empty()>
+                        <p class="banner" role="status">"Set your name (top right) so people know who wrote what and can @mention you."</p>
+                    </Show>
+                    <Show when=move || new_category.get()>
+                        <NewCategoryForm open=new_category/>
+                    </Show>
+                    <Show when=move || composing.get()>
+                        {move || {
+                            if data.categories.get().is_empty() {
+                                view! { <p class="banner" role="status">"Make a category first: threads live in one."</p> }.into_any()
+                            } else {
+                                view! { <NewThreadForm category=category() open=composing/> }.into_any()
+                            }
+                        }}
+                    </Show>
+                    <div class="search toolbar">
+                        <input
+                            type="search"
+                            class="search-input"
+                            placeholder="Search titles and posts  ( / )"
+                            aria-label="Search the forums"
+                            node_ref=search_ref
+                            bind:value=query
+                        />
+                        <button class="button subtle" on:click=mark_all>"Mark all read"</button>
+                    </div>
+                    <Show
+                        when=move || !rows.get().is_empty()
+                        fallback=move || view! { <EmptyForum mentions searching=Signal::derive(move || !query.get().trim().is_empty()) new_category/> }
+                    >
+                        <ul class="thread-list" role="list" data-testid="threads">
+                            {move || {
+                                let rows = rows.get();
+                                let shown = if show_all.get() { rows.len() } else { PAGE };
+                                rows.into_iter().take(shown).map(|row| view! { <ThreadRow row/> }).collect_view()
+                            }}
+                        </ul>
+                        <Show when=more>
+                            <button class="button subtle" on:click=move |_| show_all.set(true)>{move || format!("Show all {}", rows.get().len())}</button>
+                        </Show>
+                    </Show>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn UnreadBadge(#[prop(into)] count: Signal<usize>, #[prop(optional)] quiet: bool) -> impl IntoView {
+    view! {
+        <Show when=move || count.get() != 0>
+            <span class="unread-badge" class:unread-quiet=quiet>{move || count.get()}</span>
+        </Show>
+    }
+}
+
+#[component]
+fn ThreadRow(row: Row) -> impl IntoView {
+    let data = use_forum_data();
+    let t = row.thread;
+    let category = data.category(&t.category).map(|(_, c)| c.name.clone());
+    let replies = match t.replies() {
+        1 => "1 reply".to_owned(),
+        n => format!("{n} replies"),
+    };
+    let author = if t.author.is_empty() { "Someone".to_owned() } else { t.author.clone() };
+    let unread = row.unread != 0;
+    let flags = (
+        t.pinned.then(|| view! { <span class="tag tag-pinned">"📌 Pinned"</span> }),
+        t.locked.then(|| view! { <span class="tag tag-locked">"🔒 Locked"</span> }),
+        (t.kind == ThreadKind::Question).then(|| match t.accepted {
+            Some(_) => view! { <span class="tag tag-accepted">"✓ Answered"</span> }.into_any(),
+            None => view! { <span class="tag" data-kind="question">"Question"</span> }.into_any(),
+        }),
+        (t.kind == ThreadKind::Idea).then(|| view! { <span class="tag tag-idea">{t.idea_status_label()}</span> }),
+    );
+    let meta = format!("{author} · {replies} · {}", relative_time(t.last_activity(), now_ms()));
+    view! {
+        <li class="thread-row" class:thread-unread=unread data-thread=row.id.to_string()>
+            <Avatar name=author.clone()/>
+            <div class="thread-row-main">
+                <div class="thread-row-top">
+                    <Link href=format!("/threads/{}", row.id) attr:class="thread-row-title">{t.title.clone()}</Link>
+                    {flags}
+                </div>
+                <p class="thread-row-meta">
+                    {category.map(|c| format!("{c} · "))}
+                    {meta}
+                </p>
+                {row.snippet.map(|s| view! { <p class="thread-row-snippet">{s}</p> })}
+            </div>
+            {unread.then(|| view! { <span class="unread-badge" title="Unread posts">{format!("{} new", row.unread)}</span> })}
+        </li>
+    }
+}
+
+#[component]
+fn EmptyForum(mentions: bool, searching: Signal<bool>, new_category: RwSignal<bool>) -> impl IntoView {
+    let data = use_forum_data();
+    move || {
+        if searching.get() {
+            view! { <p class="empty-list">"No thread has all of those words."</p> }.into_any()
+        } else if mentions {
+            view! { <p class="empty-list">"Nobody has @mentioned you yet."</p> }.into_any()
+        } else if data.categories.get().is_empty() {
+            view! {
+                <div class="empty-state">
+                    <h2>"Start your community"</h2>
+                    <p>"Make a first category — Questions, Announcements, Ideas — then open threads in it. Everything works offline and syncs when you are back."</p>
+                    <button class="button primary" on:click=move |_| new_category.set(true)>"New category"</button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <p class="empty-list">"No threads here yet. Start one with New thread (or press N)."</p> }.into_any()
+        }
+    }
+}
