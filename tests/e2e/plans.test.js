@@ -31,6 +31,7 @@ import {
   horizontalOverflow,
   makeProfile,
   sideBySide,
+  until,
   value,
   waitBadge,
   waitValue,
@@ -271,22 +272,6 @@ async function waitValues(page, pairs, timeout = TIMEOUT) {
     throw new Error(`${wrong.length} of ${pairs.length} controls differ:\n${wrong.map((r) => `  ${r.s}: want ${JSON.stringify(r.want)}, holds ${JSON.stringify(r.got)}`).join("\n")}`, {
       cause: e,
     });
-  }
-}
-
-/** Wait until `fn()` (run in the test) is truthy. */
-async function until(fn, what, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
-    await new Promise((ok) => setTimeout(ok, 25));
   }
 }
 

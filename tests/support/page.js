@@ -119,3 +119,89 @@ export function horizontalOverflow(page) {
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, innerWidth, wide };
   });
 }
+
+/** Wait until `fn()` (run in the test) is truthy. */
+export async function until(fn, what, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+}
+
+/** Wait until `selector`'s trimmed text is `want` (a string or a RegExp). */
+export async function waitText(page, selector, want, timeout = TIMEOUT) {
+  let last;
+  await until(
+    async () => {
+      last = (await page.locator(selector).first().textContent({ timeout: 100 }))?.trim();
+      return typeof want === "string" ? last === want : want.test(last ?? "");
+    },
+    `${selector} to read ${want} (it reads ${JSON.stringify(last)})`,
+    timeout,
+  );
+  return last;
+}
+
+/** Every `selector` element's trimmed text, in page order. */
+export const texts = (page, selector) => page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent.trim()));
+
+/** Say who you are in the header. */
+export async function setName(page, name) {
+  await page.locator("[data-testid=who-am-i]").click();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Your name").press("Enter");
+  await until(async () => (await page.locator("[data-testid=who-am-i]").textContent()) === name, `${name} in the header`);
+}
+
+/**
+ * Route a profile's relay WebSocket through the test, so that the test can
+ * cut this one profile off the relay and let it back while the others stay
+ * connected (Chromium's offline emulation leaves an open WebSocket alone).
+ * Applies to sockets opened after it: reload the page.
+ */
+export async function cuttableRelay(context) {
+  const live = new Set();
+  let cut = false;
+  await context.routeWebSocket(/\/sync$/, (ws) => {
+    if (cut) {
+      // What a refused connection looks like to the page: closed at once.
+      ws.close({ code: 4000, reason: "offline" }).catch(() => {});
+      return;
+    }
+    const link = { ws, server: ws.connectToServer() };
+    live.add(link);
+    ws.onClose((code, reason) => {
+      live.delete(link);
+      link.server.close({ code, reason }).catch(() => {});
+    });
+    link.server.onClose((code, reason) => {
+      live.delete(link);
+      ws.close({ code, reason }).catch(() => {});
+    });
+  });
+  return {
+    /** Cut the connection, and tell the page the network is gone. */
+    async cut() {
+      cut = true;
+      await context.setOffline(true);
+      for (const link of [...live]) {
+        live.delete(link);
+        await link.ws.close({ code: 4000, reason: "offline" }).catch(() => {});
+        await link.server.close().catch(() => {});
+      }
+    },
+    /** Let it connect again; the page hears the network is back. */
+    async restore() {
+      cut = false;
+      await context.setOffline(false);
+    },
+  };
+}
