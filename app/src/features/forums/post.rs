@@ -34,9 +34,9 @@ pub fn PostView(
     id: String,
     ctx: PostContext,
     /// Unread when the page opened.
-    is_new: bool,
+    is_new: Signal<bool>,
     /// The first of those: a divider goes above it.
-    first_new: bool,
+    first_new: Signal<bool>,
 ) -> impl IntoView {
     let repo = use_repo();
     let data = use_forum_data();
@@ -141,10 +141,10 @@ pub fn PostView(
     let anchor = format!("post-{id}");
 
     view! {
-        <Show when=move || first_new>
+        <Show when=move || first_new.get()>
             <li class="new-divider" role="separator" data-testid="new-since">"New since your last visit"</li>
         </Show>
-        <li class="post" id=anchor class:post-new=is_new class:post-accepted=accepted data-post=id.clone()>
+        <li class="post" id=anchor class:post-new=move || is_new.get() class:post-accepted=accepted data-post=id.clone()>
             {move || post.get().map(|p| {
                 let author = if p.author.is_empty() { "Someone".to_owned() } else { p.author.clone() };
                 view! {
@@ -153,7 +153,7 @@ pub fn PostView(
                         <span class="post-author">{author}</span>
                         <time class="post-time" title=local_time_label(p.at)>{relative_time(p.at, now_ms())}</time>
                         {p.edited_at.map(|at| view! { <span class="post-edited" title=format!("Edited {}", local_time_label(at))>"edited"</span> })}
-                        <Show when=move || is_new><span class="tag tag-new">"New"</span></Show>
+                        <Show when=move || is_new.get()><span class="tag tag-new">"New"</span></Show>
                         <Show when=accepted><span class="tag tag-accepted" data-testid="accepted">"✓ Accepted answer"</span></Show>
                     </header>
                 }

@@ -150,8 +150,10 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
             <ol class="posts" role="list" data-testid="posts">
                 <For each=post_ids key=|id| id.clone() let:id>
                     {
-                        let is_new = fresh.with_untracked(|f| f.contains(&id));
-                        let first = first_new() == Some(id.clone());
+                        let mine = id.clone();
+                        let is_new = Signal::derive(move || fresh.with(|f| f.contains(&mine)));
+                        let me = id.clone();
+                        let first = Signal::derive(move || first_new().as_ref() == Some(&me));
                         view! { <PostView id ctx is_new first_new=first/> }
                     }
                 </For>
