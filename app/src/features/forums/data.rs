@@ -78,7 +78,11 @@ pub fn provide_forum_data() {
                         else {
                             continue;
                         };
-                        let set: Seen = ids.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+                        let set: Seen = ids
+                            .split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect();
                         map.insert(id, Arc::new(set));
                     }
                 }
@@ -129,14 +133,22 @@ impl ForumData {
     }
 
     /// Remember that `me` has seen `posts` of `thread`, on this device.
-    pub fn mark_seen<'a>(&self, me: &str, thread: DocumentId, posts: impl IntoIterator<Item = &'a str>) {
+    pub fn mark_seen<'a>(
+        &self,
+        me: &str,
+        thread: DocumentId,
+        posts: impl IntoIterator<Item = &'a str>,
+    ) {
         // Until what was seen before is read, writing would forget it.
         if self.seen.with_untracked(Option::is_none) {
             return;
         }
         let mut set: Seen = self
             .seen
-            .with_untracked(|s| s.as_ref().and_then(|m| m.get(&thread).map(|s| (**s).clone())))
+            .with_untracked(|s| {
+                s.as_ref()
+                    .and_then(|m| m.get(&thread).map(|s| (**s).clone()))
+            })
             .unwrap_or_default();
         let before = set.len();
         set.extend(posts.into_iter().map(str::to_owned));

@@ -58,15 +58,18 @@ pub fn ForumHome(
     let per_category = Memo::new(move |_| {
         let me = me();
         let threads = data.threads.get();
-        data.seen.with(|s| {
-            s.as_ref().map(|map| {
-                unread_by_category(
-                    threads.iter().map(|(id, t)| (t.as_ref(), map.get(id).map(AsRef::as_ref))),
-                    &me,
-                )
+        data.seen
+            .with(|s| {
+                s.as_ref().map(|map| {
+                    unread_by_category(
+                        threads
+                            .iter()
+                            .map(|(id, t)| (t.as_ref(), map.get(id).map(AsRef::as_ref))),
+                        &me,
+                    )
+                })
             })
-        })
-        .unwrap_or_default()
+            .unwrap_or_default()
     });
     let rows = Memo::new(move |_| {
         let me = me();
@@ -81,7 +84,12 @@ pub fn ForumHome(
                 let mut snippet = None;
                 if mentions {
                     let post = t.mentioning(&me).first().map(|p| (*p).to_owned())?;
-                    let body = t.posts.iter().find(|p| p.id == post).map(|p| plain(&p.body)).unwrap_or_default();
+                    let body = t
+                        .posts
+                        .iter()
+                        .find(|p| p.id == post)
+                        .map(|p| plain(&p.body))
+                        .unwrap_or_default();
                     snippet = Some(body.chars().take(SNIPPET).collect());
                 }
                 if !q.trim().is_empty() {
@@ -125,7 +133,16 @@ pub fn ForumHome(
         }
     });
     let more = move || !show_all.get() && rows.with(|r| r.len() > PAGE);
-    let mark_all = move |_| data.mark_all_seen(&me(), &rows.get_untracked().iter().map(|r| (r.id, r.thread.clone())).collect::<Vec<_>>());
+    let mark_all = move |_| {
+        data.mark_all_seen(
+            &me(),
+            &rows
+                .get_untracked()
+                .iter()
+                .map(|r| (r.id, r.thread.clone()))
+                .collect::<Vec<_>>(),
+        )
+    };
 
     view! {
         <section class="page forums" aria-labelledby="forum-heading">
@@ -233,18 +250,28 @@ fn ThreadRow(row: Row) -> impl IntoView {
         1 => "1 reply".to_owned(),
         n => format!("{n} replies"),
     };
-    let author = if t.author.is_empty() { "Someone".to_owned() } else { t.author.clone() };
+    let author = if t.author.is_empty() {
+        "Someone".to_owned()
+    } else {
+        t.author.clone()
+    };
     let unread = row.unread != 0;
     let flags = (
-        t.pinned.then(|| view! { <span class="tag tag-pinned">"📌 Pinned"</span> }),
-        t.locked.then(|| view! { <span class="tag tag-locked">"🔒 Locked"</span> }),
+        t.pinned
+            .then(|| view! { <span class="tag tag-pinned">"📌 Pinned"</span> }),
+        t.locked
+            .then(|| view! { <span class="tag tag-locked">"🔒 Locked"</span> }),
         (t.kind == ThreadKind::Question).then(|| match t.accepted {
             Some(_) => view! { <span class="tag tag-accepted">"✓ Answered"</span> }.into_any(),
             None => view! { <span class="tag" data-kind="question">"Question"</span> }.into_any(),
         }),
-        (t.kind == ThreadKind::Idea).then(|| view! { <span class="tag tag-idea">{t.idea_status_label()}</span> }),
+        (t.kind == ThreadKind::Idea)
+            .then(|| view! { <span class="tag tag-idea">{t.idea_status_label()}</span> }),
     );
-    let meta = format!("{author} · {replies} · {}", relative_time(t.last_activity(), now_ms()));
+    let meta = format!(
+        "{author} · {replies} · {}",
+        relative_time(t.last_activity(), now_ms())
+    );
     view! {
         <li class="thread-row" class:thread-unread=unread data-thread=row.id.to_string()>
             <Avatar name=author.clone()/>
@@ -265,7 +292,11 @@ fn ThreadRow(row: Row) -> impl IntoView {
 }
 
 #[component]
-fn EmptyForum(mentions: bool, searching: Signal<bool>, new_category: RwSignal<bool>) -> impl IntoView {
+fn EmptyForum(
+    mentions: bool,
+    searching: Signal<bool>,
+    new_category: RwSignal<bool>,
+) -> impl IntoView {
     let data = use_forum_data();
     move || {
         if searching.get() {

@@ -58,7 +58,11 @@ pub fn PostView(
     };
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
-    let run = move |f: &dyn Fn(&mut automerge::AutoCommit, &str, bool) -> Result<(), model::ModelError>| {
+    let run = move |f: &dyn Fn(
+        &mut automerge::AutoCommit,
+        &str,
+        bool,
+    ) -> Result<(), model::ModelError>| {
         let (me, moderator) = who();
         let result = repo.get().edit(doc, |d| f(d, &me, moderator));
         ctx.error.set(result.err().map(|e| e.to_string()));
@@ -67,7 +71,10 @@ pub fn PostView(
         let body = draft.get_untracked();
         let (me, moderator) = who();
         let result = repo.get().edit(doc, |d| {
-            let who = model::Who { name: &me, moderator };
+            let who = model::Who {
+                name: &me,
+                moderator,
+            };
             Thread::edit_post(d, &post_id.get_value(), &body, who, now_ms()).map(|_| ())
         });
         match result {
@@ -80,11 +87,21 @@ pub fn PostView(
     };
     let remove = move |_| {
         let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message("Delete this post for everyone?").ok())
+            .and_then(|w| {
+                w.confirm_with_message("Delete this post for everyone?")
+                    .ok()
+            })
             .unwrap_or(false);
         if confirmed {
             run(&|d, me, moderator| {
-                Thread::delete_post(d, &post_id.get_value(), model::Who { name: me, moderator })
+                Thread::delete_post(
+                    d,
+                    &post_id.get_value(),
+                    model::Who {
+                        name: me,
+                        moderator,
+                    },
+                )
             });
         }
     };
@@ -98,7 +115,14 @@ pub fn PostView(
         let on = !accepted();
         run(&|d, me, moderator| {
             let id = post_id.get_value();
-            Thread::accept_answer(d, on.then_some(id.as_str()), model::Who { name: me, moderator })
+            Thread::accept_answer(
+                d,
+                on.then_some(id.as_str()),
+                model::Who {
+                    name: me,
+                    moderator,
+                },
+            )
         });
     };
     let react = move |emoji: String| {
@@ -106,7 +130,9 @@ pub fn PostView(
     };
     let can = move |what: Action| {
         let Some(p) = post.get() else { return false };
-        let Some(t) = ctx.thread.get() else { return false };
+        let Some(t) = ctx.thread.get() else {
+            return false;
+        };
         let (me, moderator) = who();
         let mine = same_person(&p.author, &me);
         let opening = t.posts.first().is_some_and(|o| o.id == p.id);
@@ -131,7 +157,11 @@ pub fn PostView(
                 } else {
                     let flat = plain(&p.body);
                     let cut: String = flat.chars().take(QUOTE_CHARS).collect();
-                    if cut.len() < flat.len() { format!("{cut}…") } else { cut }
+                    if cut.len() < flat.len() {
+                        format!("{cut}…")
+                    } else {
+                        cut
+                    }
                 };
                 (q.clone(), p.author.clone(), text)
             })

@@ -67,7 +67,8 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
         let me = repo.get().name.get();
         if new_at_open.with_value(Option::is_none) {
             let seen = data.seen_in(doc);
-            let unread: HashSet<String> = t.unread(seen.as_deref(), &me).map(str::to_owned).collect();
+            let unread: HashSet<String> =
+                t.unread(seen.as_deref(), &me).map(str::to_owned).collect();
             fresh.set(unread.clone());
             new_at_open.set_value(Some(unread));
         }
@@ -80,19 +81,27 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
         data.category(&id)
     });
     let moderator = move || category.get().is_some_and(|(_, c)| c.is_moderator(&me()));
-    let moderate = move |f: &dyn Fn(&mut automerge::AutoCommit, Who<'_>) -> Result<(), model::ModelError>| {
-        let me = me();
-        let who = Who { name: &me, moderator: moderator() };
-        let result = repo.get().edit(doc, |d| f(d, who));
-        error.set(result.err().map(|e| e.to_string()));
-    };
+    let moderate =
+        move |f: &dyn Fn(&mut automerge::AutoCommit, Who<'_>) -> Result<(), model::ModelError>| {
+            let me = me();
+            let who = Who {
+                name: &me,
+                moderator: moderator(),
+            };
+            let result = repo.get().edit(doc, |d| f(d, who));
+            error.set(result.err().map(|e| e.to_string()));
+        };
     let kind = move || thread.get().map(|t| t.kind).unwrap_or_default();
     let pinned = move || thread.get().is_some_and(|t| t.pinned);
     let locked = move || thread.get().is_some_and(|t| t.locked);
     let post_ids = move || posts.with(|all| all.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
     let first_new = move || {
         let fresh = fresh.get();
-        posts.with(|all| all.iter().find(|p| fresh.contains(&p.id)).map(|p| p.id.clone()))
+        posts.with(|all| {
+            all.iter()
+                .find(|p| fresh.contains(&p.id))
+                .map(|p| p.id.clone())
+        })
     };
 
     view! {
