@@ -15,11 +15,14 @@
 //!   any edit, and restoring a newer version afterwards works too.
 //! - [`changed_keys`] names the top-level fields that differ between two
 //!   versions, for a change log ("changed: vision, stakeholders").
+//! - [`changed_since`] sums up what others changed since the version a
+//!   person last saw: how many changes, by whom, in which fields.
 //!
 //! Like the rest of the crate this is pure: times come from the changes
 //! themselves (seconds since the Unix epoch, as Fieldbook commits them).
 
 mod restore;
+mod since;
 mod versions;
 
 #[cfg(test)]
@@ -28,6 +31,7 @@ mod proptests;
 mod tests;
 
 pub use restore::restore;
+pub use since::{SinceSummary, changed_since};
 pub use versions::{Version, versions};
 
 use std::collections::BTreeSet;

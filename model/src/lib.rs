@@ -36,7 +36,7 @@ pub use forum::{
     ThreadKind, ThreadSummary, Who, markdown as forum_markdown, mentions, same_person,
     schema as forum_schema, unread_by_category,
 };
-pub use history::{Version, changed_keys, restore, versions};
+pub use history::{SinceSummary, Version, changed_keys, changed_since, restore, versions};
 pub use index::{RecordEntry, RecordKind, WorkspaceIndex};
 pub use money::Money;
 pub use order::key_between;
