@@ -266,8 +266,21 @@ impl Store {
 
     /// Sets (or overwrites) the setting `key`.
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write_meta(&[(key, value)], &[]).await
+    }
+
+    /// Sets the settings `puts` and removes the settings `deletes`, all in
+    /// one transaction.
+    pub async fn write_meta(
+        &self,
+        puts: &[(&str, &str)],
+        deletes: &[&str],
+    ) -> Result<(), StoreError> {
+        let key = puts
+            .first()
+            .map_or_else(|| deletes.join(","), |(k, _)| (*k).to_owned());
         let write = |e: IdbError| StoreError::WriteMeta {
-            key: key.to_owned(),
+            key: key.clone(),
             reason: e.to_string(),
         };
         let tx = self
@@ -277,14 +290,24 @@ impl Store {
             .build()
             .map_err(write)?;
         let store = tx.object_store(META).map_err(write)?;
-        store
-            .put(value)
-            .with_key(key)
-            .without_key_type()
-            .primitive()
-            .map_err(write)?
-            .await
-            .map_err(write)?;
+        for (key, value) in puts {
+            store
+                .put(*value)
+                .with_key(*key)
+                .without_key_type()
+                .primitive()
+                .map_err(write)?
+                .await
+                .map_err(write)?;
+        }
+        for key in deletes {
+            store
+                .delete(*key)
+                .primitive()
+                .map_err(write)?
+                .await
+                .map_err(write)?;
+        }
         tx.commit().await.map_err(write)
     }
 }

@@ -151,3 +151,19 @@ pub fn file_name(title: &str, fallback: &str) -> String {
     let clean = clean.trim();
     format!("{}.md", if clean.is_empty() { fallback } else { clean })
 }
+
+/// A document key as words: `nextUpdateDue` → "next update due".
+pub fn humanize_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_uppercase() {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else if c == '_' || c == '-' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

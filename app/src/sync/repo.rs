@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use automerge::transaction::CommitOptions;
 use automerge::{AutoCommit, ChangeHash};
@@ -20,6 +21,8 @@ use protocol::{
 };
 use thiserror::Error;
 
+use super::away::{self, Away, AwayRecord, AwaySignal};
+use super::log::{Event, SyncLog};
 use super::transport::{Transport, TransportEvent};
 use super::writes::WriteQueue;
 use super::{Connection, SyncStatus};
@@ -41,6 +44,9 @@ pub enum RepoError {
 const PEER_KEY: &str = "device.peer-id";
 const NAME_KEY: &str = "device.name";
 const CONFIRMED_PREFIX: &str = "confirmed/";
+/// How long after the last arriving change the "while you were away"
+/// summary is made.
+const SETTLE_MS: u32 = 1_500;
 
 /// The workspace index's records, and the index heads they were read at.
 type RecordsAt = (Vec<ChangeHash>, Rc<[RecordEntry]>);
@@ -66,6 +72,22 @@ pub struct Repo {
     store: Store,
     writes: WriteQueue,
     pub status: SyncStatus,
+    /// Connects, disconnects, errors and merges, kept on this device.
+    pub log: Rc<SyncLog>,
+    /// What others changed while the person was away, until they close it.
+    pub away: AwaySignal,
+    /// The heads of every document when the person stopped seeing others'
+    /// changes (at start-up, or when the connection dropped); summed up
+    /// once the relay's changes have settled after reconnecting.
+    away_seen: RefCell<Option<away::Seen>>,
+    /// Fires when no change has arrived for a moment after reconnecting.
+    settle: RefCell<Option<gloo::timers::callback::Timeout>>,
+    /// The page is going away: its connection closing is not news.
+    leaving: std::cell::Cell<bool>,
+    /// This repository, for timers that call back into it.
+    myself: RefCell<std::rc::Weak<Repo>>,
+    /// Ticks when any document's count of unconfirmed changes changes.
+    pending_tick: RwSignal<u64>,
     /// The person's display name on this device ("" until they set it);
     /// every document they change records it for its actor.
     pub name: RwSignal<String>,
@@ -85,7 +107,15 @@ impl Repo {
             }
         };
         let name = store.get_meta(NAME_KEY).await?.unwrap_or_default();
+        let log = Rc::new(SyncLog::open(store.clone()).await);
         let repo = Rc::new(Repo {
+            log,
+            away: RwSignal::new(None),
+            away_seen: RefCell::new(None),
+            settle: RefCell::new(None),
+            myself: RefCell::default(),
+            leaving: std::cell::Cell::new(false),
+            pending_tick: RwSignal::new(0),
             name: RwSignal::new(name),
             index,
             docs: RefCell::default(),
@@ -102,6 +132,7 @@ impl Repo {
             status,
         });
 
+        *repo.myself.borrow_mut() = Rc::downgrade(&repo);
         let mut stored = repo.store.load_all().await?;
         if !stored.iter().any(|(id, _)| *id == index) {
             stored.push((index, Vec::new()));
@@ -125,6 +156,8 @@ impl Repo {
         // Records listed in the index but never received on this device.
         repo.ensure_listed_docs();
         repo.recount_all();
+        // What the person saw when they last had the app open.
+        repo.remember_seen();
 
         let weak = Rc::downgrade(&repo);
         let transport = Transport::start(relay_url(), move |event| {
@@ -336,6 +369,12 @@ impl Repo {
         self.store.clone()
     }
 
+    /// The page is being closed or reloaded (`true`), or shown again from
+    /// the browser's back-forward cache (`false`).
+    pub fn set_leaving(&self, leaving: bool) {
+        self.leaving.set(leaving);
+    }
+
     /// Remember the person's display name on this device.
     pub async fn set_name(&self, name: &str) -> Result<(), RepoError> {
         let name = name.trim();
@@ -379,6 +418,13 @@ impl Repo {
                 self.send(&join);
             }
             TransportEvent::Closed => {
+                if self.status.connection.get_untracked() == Connection::Online
+                    && !self.leaving.get()
+                {
+                    self.log
+                        .record(Event::Disconnected, "Lost the connection to the relay");
+                    self.remember_seen();
+                }
                 self.session.borrow_mut().on_close();
                 let relay_peers: Vec<PeerId> = {
                     let docs = self.docs.borrow();
@@ -397,7 +443,7 @@ impl Repo {
                     Ok(event) => self.on_event(event),
                     Err(e) => {
                         gloo::console::error!(e.to_string());
-                        self.status.problem.set(Some(e.to_string()));
+                        self.problem(e.to_string());
                         if let Some(t) = self.transport.borrow().as_ref() {
                             t.reset();
                         }
@@ -412,6 +458,8 @@ impl Repo {
             ClientEvent::Connected(_) => {
                 self.status.problem.set(None);
                 self.status.connection.set(Connection::Online);
+                self.log.record(Event::Connected, "Connected to the relay");
+                self.settle_soon();
                 let ids: Vec<DocumentId> = self.docs.borrow().keys().copied().collect();
                 for id in ids {
                     self.offer(id);
@@ -424,7 +472,7 @@ impl Repo {
             }
             ClientEvent::RelayError(message) => {
                 gloo::console::warn!(format!("relay: {message}"));
-                self.status.problem.set(Some(message));
+                self.problem(format!("Relay: {message}"));
             }
             ClientEvent::Ephemeral(_) | ClientEvent::Ignored => {}
         }
@@ -467,7 +515,7 @@ impl Repo {
             Ok(o) => o,
             Err(e) => {
                 gloo::console::error!(e.to_string());
-                self.status.problem.set(Some(e.to_string()));
+                self.problem(e.to_string());
                 return;
             }
         };
@@ -479,6 +527,8 @@ impl Repo {
         }
         self.offer(id);
         if received.new_changes > 0 {
+            self.log.merged(id, received.new_changes);
+            self.settle_soon();
             self.unavailable.borrow_mut().remove(&id);
             if arriving {
                 // A first arrival (thousands come in a first sync): nobody
@@ -551,12 +601,116 @@ impl Repo {
                 }
             }
         };
-        let mut pending = self.pending.borrow_mut();
-        if count == 0 {
-            pending.remove(&id);
-        } else {
-            pending.insert(id, count);
+        let before = {
+            let mut pending = self.pending.borrow_mut();
+            if count == 0 {
+                pending.remove(&id)
+            } else {
+                pending.insert(id, count)
+            }
+        };
+        if before.unwrap_or(0) != count {
+            self.pending_tick.update(|t| *t += 1);
         }
+    }
+
+    /// Changes of `id` made here that the relay has not confirmed (tracks).
+    pub fn pending_for(&self, id: DocumentId) -> usize {
+        self.pending_tick.track();
+        self.pending.borrow().get(&id).copied().unwrap_or(0)
+    }
+
+    /// The records with unconfirmed changes and how many each (tracks).
+    pub fn pending_docs(&self) -> Vec<(DocumentId, usize)> {
+        self.pending_tick.track();
+        let mut all: Vec<(DocumentId, usize)> = self
+            .pending
+            .borrow()
+            .iter()
+            .map(|(id, n)| (*id, *n))
+            .collect();
+        model::sort::sort_by_key(&mut all, |(id, _)| id.to_string());
+        all
+    }
+
+    /// Show and log a problem a person should know about.
+    fn problem(&self, message: String) {
+        self.log.record(Event::Error, message.clone());
+        self.status.problem.set(Some(message));
+    }
+
+    /// Note the heads of every document now: what the person has seen
+    /// (kept from an earlier moment if there is one not summed up yet).
+    fn remember_seen(&self) {
+        if self.away_seen.borrow().is_some() {
+            return;
+        }
+        let seen: away::Seen = self
+            .docs
+            .borrow_mut()
+            .iter_mut()
+            .filter(|(id, _)| **id != self.index)
+            .map(|(id, sync)| (*id, sync.heads()))
+            .collect();
+        *self.away_seen.borrow_mut() = Some(seen);
+    }
+
+    /// Sum up what changed while away once nothing has arrived for a
+    /// moment (re-armed by every arriving change).
+    fn settle_soon(&self) {
+        if self.away_seen.borrow().is_none() {
+            return;
+        }
+        let repo = self.myself.borrow().clone();
+        let timer = gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
+            if let Some(repo) = repo.upgrade() {
+                repo.sum_up_away();
+            }
+        });
+        *self.settle.borrow_mut() = Some(timer);
+    }
+
+    fn sum_up_away(&self) {
+        let Some(seen) = self.away_seen.borrow_mut().take() else {
+            return;
+        };
+        // A device that had nothing had nothing to miss.
+        let fresh_device = seen.values().all(Vec::is_empty);
+        let mut records: Vec<AwayRecord> = Vec::new();
+        for (id, sync) in self.docs.borrow_mut().iter_mut() {
+            if *id == self.index {
+                continue;
+            }
+            let before = seen.get(id).cloned().unwrap_or_default();
+            if before.is_empty() && fresh_device {
+                continue;
+            }
+            if sync.heads() == before {
+                continue;
+            }
+            let doc = sync.doc_mut();
+            let me = doc.get_actor().clone();
+            if let Some(summary) = model::changed_since(doc, &before, &me) {
+                records.push(AwayRecord {
+                    id: *id,
+                    new: before.is_empty(),
+                    summary,
+                });
+            }
+        }
+        if records.is_empty() {
+            return;
+        }
+        away::sort(&mut records);
+        let later = Away {
+            at: now_ms(),
+            records,
+        };
+        let next = match self.away.get_untracked() {
+            Some(shown) => shown.merged_with(later),
+            None => later,
+        };
+        self.away.set(Some(Arc::new(next)));
     }
 
     /// Show the total of unconfirmed changes (the map holds only non-zero

@@ -39,7 +39,12 @@ impl SyncStatus {
 
     /// The badge: a machine-readable state and the words a person reads.
     pub fn badge(&self) -> (&'static str, String) {
-        let n = self.unconfirmed.get();
+        self.words(self.unconfirmed.get())
+    }
+
+    /// The state and words for `n` unconfirmed changes (of everything, or
+    /// of one record).
+    pub fn words(&self, n: usize) -> (&'static str, String) {
         let changes = |n: usize| {
             if n == 1 {
                 "1 change".to_owned()

@@ -3,6 +3,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::RepoHandle;
+use super::away::AwayCard;
 use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::update::UpdateBanner;
@@ -92,7 +93,18 @@ impl Page {
 #[component]
 fn Shell(repo: Rc<Repo>) -> impl IntoView {
     let status = repo.status;
-    provide_context(RepoHandle(StoredValue::new_local(repo)));
+    let handle = RepoHandle(StoredValue::new_local(repo));
+    provide_context(handle);
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| {
+        handle.get().set_leaving(true)
+    });
+    let show = window_event_listener(leptos::ev::pageshow, move |_| {
+        handle.get().set_leaving(false)
+    });
+    on_cleanup(move || {
+        hide.remove();
+        show.remove();
+    });
     provide_escalation_data();
     provide_forum_data();
     let path = provide_location();
@@ -114,6 +126,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
             <SyncBadge status/>
         </header>
         <main class="content">
+            <AwayCard/>
             {move || match page.get() {
                 Page::Plans => view! { <PlanList/> }.into_any(),
                 Page::Plan => view! { <PlanPage/> }.into_any(),

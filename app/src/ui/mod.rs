@@ -1,6 +1,7 @@
 //! The app's frame: start-up, the header with the sync badge, and routes.
 
 mod app;
+mod away;
 mod collab_text;
 mod item_list;
 mod record;

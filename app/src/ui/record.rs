@@ -40,8 +40,24 @@ pub fn RecordGate(
                 }
             }
         >
+            <DocStatus doc/>
             {children()}
         </Show>
+    }
+}
+
+/// This record's own sync state: synced, or how many of its changes made
+/// here the relay has not confirmed.
+#[component]
+fn DocStatus(doc: DocumentId) -> impl IntoView {
+    let repo = use_repo();
+    let status = repo.get().status;
+    let words = Memo::new(move |_| status.words(repo.get().pending_for(doc)));
+    view! {
+        <p class="doc-sync" data-state=move || words.get().0 data-testid="doc-sync" title="This record's sync state">
+            <span class="sync-dot" aria-hidden="true"></span>
+            {move || words.get().1}
+        </p>
     }
 }
 

@@ -1,31 +1,134 @@
+//! The sync badge in the header — synced / syncing / offline / error, with
+//! the count of changes the relay has not confirmed — and, behind it, the
+//! sync panel: what is waiting to sync, record by record, and the sync log.
+
+use leptos::ev;
 use leptos::prelude::*;
 
-use crate::sync::SyncStatus;
+use super::{Link, use_repo};
+use crate::features::record_link;
+use crate::sync::{LogEvent, SyncStatus};
+use crate::util::{local_time_label, now_ms, relative_time};
 
-/// Synced / syncing / offline / error, with the count of changes the relay
-/// has not confirmed. Announced politely to screen readers.
+/// Log entries the panel shows (newest first).
+const SHOWN: usize = 60;
+
 #[component]
 pub fn SyncBadge(status: SyncStatus) -> impl IntoView {
     let badge = Memo::new(move |_| status.badge());
+    let open = RwSignal::new(false);
     let title = move || {
         let saving = status.unsaved.get();
         if saving > 0 {
-            format!("Saving {saving} change(s) on this device")
+            format!("Saving {saving} change(s) on this device. Click for the sync log.")
         } else {
-            "Everything is saved on this device".to_owned()
+            "Everything is saved on this device. Click for the sync log.".to_owned()
         }
     };
+    let keys = window_event_listener(ev::keydown, move |e| {
+        if e.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || keys.remove());
     view! {
-        <div
-            class="sync-badge"
-            data-state=move || badge.get().0
-            role="status"
-            aria-live="polite"
-            title=title
-            data-testid="sync-badge"
-        >
-            <span class="sync-dot" aria-hidden="true"></span>
-            <span class="sync-label">{move || badge.get().1}</span>
+        <div class="sync-area">
+            <button
+                class="sync-badge"
+                data-state=move || badge.get().0
+                aria-live="polite"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="sync-panel"
+                title=title
+                data-testid="sync-badge"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="sync-dot" aria-hidden="true"></span>
+                <span class="sync-label">{move || badge.get().1}</span>
+            </button>
+            <Show when=move || open.get()>
+                <SyncPanel status close=Callback::new(move |()| open.set(false))/>
+            </Show>
         </div>
+    }
+}
+
+#[component]
+fn SyncPanel(status: SyncStatus, close: Callback<()>) -> impl IntoView {
+    let repo = use_repo();
+    let log = repo.get().log.clone();
+    let entries = log.entries;
+    let waiting = move || {
+        let repo = repo.get();
+        repo.pending_docs()
+            .into_iter()
+            .filter_map(|(id, n)| record_link(&repo, id).map(|link| (link, n)))
+            .collect::<Vec<_>>()
+    };
+    let link_to = move |id| record_link(&repo.get(), id);
+    view! {
+        <section id="sync-panel" class="sync-panel" role="dialog" aria-label="Sync" data-testid="sync-panel">
+            <header class="sync-panel-head">
+                <h2>"Sync"</h2>
+                <button class="icon-button" aria-label="Close" on:click=move |_| close.run(())>"✕"</button>
+            </header>
+            <p class="sync-panel-state">{move || status.badge().1}</p>
+            <h3>"Waiting to sync"</h3>
+            {move || {
+                let waiting = waiting();
+                if waiting.is_empty() {
+                    view! { <p class="hint">"Nothing: the relay has every change made here."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="sync-waiting" role="list" data-testid="sync-waiting">
+                            {waiting.into_iter().map(|((noun, title, href), n)| view! {
+                                <li>
+                                    <Link href=href>{format!("{noun}: {}", if title.is_empty() { "untitled" } else { &title })}</Link>
+                                    <span class="hint">{format!(" · {n} change{}", if n == 1 { "" } else { "s" })}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+            <div class="sync-log-head">
+                <h3>"Sync log"</h3>
+                <button class="button subtle" on:click=move |_| log.clear()>"Clear"</button>
+            </div>
+            <ol class="sync-log" role="list" data-testid="sync-log">
+                {move || {
+                    let now = now_ms();
+                    entries.get().into_iter().rev().take(SHOWN).map(|e| {
+                        let named: Vec<_> = e.docs.iter().filter_map(|(id, n)| link_to(*id).map(|l| (l, *n))).collect();
+                        view! {
+                            <li class="sync-log-entry" data-event=e.event.code()>
+                                <time title=local_time_label(e.at)>{relative_time(e.at, now)}</time>
+                                <span class="sync-log-text">{event_label(e.event)}": "{e.text}</span>
+                                {(!named.is_empty()).then(|| view! {
+                                    <span class="sync-log-docs">
+                                        {named.into_iter().map(|((_, title, href), n)| view! {
+                                            <Link href=href>{format!("{} ({n})", if title.is_empty() { "untitled".to_owned() } else { title })}</Link>
+                                        }).collect_view()}
+                                    </span>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()
+                }}
+            </ol>
+            <Show when=move || entries.with(Vec::is_empty)>
+                <p class="hint">"Nothing logged yet."</p>
+            </Show>
+        </section>
+    }
+}
+
+fn event_label(e: LogEvent) -> &'static str {
+    match e {
+        LogEvent::Connected => "Connected",
+        LogEvent::Disconnected => "Disconnected",
+        LogEvent::Error => "Error",
+        LogEvent::Merged => "Merged",
     }
 }
