@@ -59,6 +59,26 @@ async function openPlan(p, title) {
   await waitValue(p.page, sel.title, title, LOAD_TIMEOUT);
 }
 
+/** How many sync-log entries this device's database holds. */
+const storedLogEntries = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((ok, fail) => {
+        const open = indexedDB.open("fieldbook");
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const range = IDBKeyRange.bound("sync-log/", "sync-log/\uffff");
+          const req = db.transaction("meta").objectStore("meta").count(range);
+          req.onsuccess = () => {
+            db.close();
+            ok(req.result);
+          };
+          req.onerror = () => fail(req.error);
+        };
+      }),
+  );
+
 /** Type at the end of a text box, as a person does. */
 async function typeAtEnd(page, selector, text) {
   await page.locator(selector).click();
@@ -101,7 +121,7 @@ describe("sync status, log and while you were away", { timeout: 240_000 }, () =>
       await A.page.locator(sel.badge).click();
       await A.page.locator(sel.panel).waitFor();
       await waitText(A.page, sel.waiting, new RegExp(`^Plan: Contoso FY27 · ${n} changes?$`));
-      await A.page.screenshot({ path: screenshotPath("sync-01-offline-panel"), fullPage: true });
+      await A.page.screenshot({ path: screenshotPath("sync-01-offline-panel") });
     } finally {
       await net.restore();
       phase = "happy path";
@@ -134,6 +154,7 @@ describe("sync status, log and while you were away", { timeout: 240_000 }, () =>
     assert.ok(logged.includes("merged") && logged.includes("disconnected"), `kept across reload: ${logged.join(", ")}`);
     await A.page.getByRole("button", { name: "Clear" }).click();
     await A.page.getByText("Nothing logged yet.").waitFor();
+    await until(async () => (await storedLogEntries(A.page)) === 0, "the clear to reach IndexedDB");
     await A.page.reload();
     await waitValue(A.page, sel.title, "Contoso FY27", LOAD_TIMEOUT);
     await A.page.locator(sel.badge).click();
@@ -173,7 +194,7 @@ describe("sync status, log and while you were away", { timeout: 240_000 }, () =>
     const meta = await B.page.locator(`${sel.awayRows} .away-meta`).textContent();
     assert.match(meta, /^Ana Lima · \d+ changes · title, vision$/);
     assert.doesNotMatch(meta, /Ben/, "his own edits are not news to him");
-    await B.page.screenshot({ path: screenshotPath("sync-02-away"), fullPage: true });
+    await B.page.screenshot({ path: screenshotPath("sync-02-away") });
     await B.page.locator(`${sel.awayRows} .away-title`).click();
     await B.page.waitForURL((u) => u.pathname === planPath);
     await B.page.locator("[data-testid=away-dismiss]").click();
