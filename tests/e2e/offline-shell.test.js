@@ -30,7 +30,7 @@ const shellCaches = (page) =>
 /** Wait until every change is written to this device (the badge says so). */
 const saved = (page) =>
   page.waitForFunction(
-    () => document.querySelector("[data-testid=sync-badge]")?.title === "Everything is saved on this device",
+    () => document.querySelector("[data-testid=sync-badge]")?.title.startsWith("Everything is saved on this device"),
     null,
     { timeout: TIMEOUT },
   );
