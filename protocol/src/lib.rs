@@ -22,6 +22,8 @@ mod handshake;
 mod message;
 mod peer_id;
 mod relay_doc;
+#[cfg(test)]
+mod sim;
 mod storage_plan;
 
 pub use client::{ClientError, ClientEvent, ClientSession};

@@ -176,6 +176,34 @@ mod tests {
     }
 
     #[test]
+    fn compaction_leaves_one_snapshot_and_a_failed_write_is_redone_whole() {
+        let id = DocumentId::from_bytes([4; 16]);
+        let mut doc = AutoCommit::new();
+        let mut plan = StoragePlan::default();
+        let mut tasks = Vec::new();
+        for i in 0..5_i64 {
+            doc.put(ROOT, "n", i).expect("put");
+            doc.commit();
+            tasks.extend(plan.next_task(id, &mut doc));
+        }
+        assert!(replay(&tasks).len() > 1, "small edits are appended");
+        tasks.extend(plan.compaction(id, &mut doc));
+        assert_eq!(replay(&tasks).len(), 1, "compacted");
+        assert_eq!(plan.compaction(id, &mut doc), None, "already one snapshot");
+
+        // A write is lost: the next one holds the whole document.
+        doc.put(ROOT, "n", 99_i64).expect("put");
+        doc.commit();
+        assert!(plan.next_task(id, &mut doc).is_some());
+        plan.write_failed();
+        assert!(matches!(
+            plan.next_task(id, &mut doc),
+            Some(StorageTask::Compact { .. })
+        ));
+        assert_eq!(plan.next_task(id, &mut doc), None);
+    }
+
+    #[test]
     fn a_damaged_chunk_loses_only_itself() {
         let mut doc = AutoCommit::new();
         doc.put(ROOT, "a", 1_i64).expect("put");

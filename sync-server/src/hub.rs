@@ -177,15 +177,29 @@ impl Hub {
             .ok_or(HubError::Join("load lost".into()))
     }
 
-    /// A `request` (`is_request`) or `sync` message from `from`.
+    /// A `request` (`is_request`) or `sync` message from `from` on its
+    /// connection `connection`.
+    ///
+    /// A message from a connection that a newer one of the same peer has
+    /// superseded is ignored: the peer syncs afresh on the new one. Were it
+    /// applied after the newer connection had also closed, it would leave a
+    /// sync state for a peer with no connection, recording as sent what was
+    /// never delivered, and the peer's next connection would start from that
+    /// state and never be sent those changes. (Checked under the document's
+    /// lock, which `connect` takes to forget the old connection's states.)
     pub async fn sync(
         &self,
         from: &PeerId,
+        connection: ConnectionId,
         doc: DocumentId,
         data: &[u8],
         is_request: bool,
     ) -> Result<(), HubError> {
         let mut entry = self.locked(doc).await;
+        if self.connection_of(from) != Some(connection) {
+            tracing::debug!(%doc, peer = %from, "ignored a superseded connection's message");
+            return Ok(());
+        }
         entry.last_used = Instant::now();
         let loaded = self.ensure_loaded(doc, &mut entry).await?;
         let effects = loaded
@@ -285,6 +299,12 @@ impl Hub {
         Ok(())
     }
 
+    fn connection_of(&self, peer: &PeerId) -> Option<ConnectionId> {
+        lock(&self.peers)
+            .get(peer)
+            .map(|(connection, _)| *connection)
+    }
+
     fn send(&self, peer: &PeerId, message: Message) {
         if let Some((_, outbox)) = lock(&self.peers).get(peer) {
             // A closed outbox means the connection is going away; its
@@ -305,3 +325,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // Every critical section is a single map operation: never half-done.
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
+
+#[cfg(test)]
+mod tests;
