@@ -9,6 +9,7 @@
 mod connection;
 pub mod eviction;
 pub mod hub;
+pub mod local_peer;
 mod shell;
 pub mod storage;
 pub mod workspace;

@@ -310,13 +310,16 @@ fn replicas_and_the_relay_converge_under_faults() {
 }
 
 /// Seeds that once failed, kept as regression tests.
+///
+/// 126: a frame from a superseded connection, read after the newer
+/// connection had closed too, left the relay a sync state for a peer with
+/// no connection; the peer's next connection inherited it and was never
+/// sent the changes that state recorded as sent.
+const FOUND_BUGS: &[u64] = &[126];
+
 #[test]
 fn seeds_that_found_bugs_still_converge() {
-    // 126: a frame from a superseded connection, read after the newer
-    // connection had closed too, left the relay a sync state for a peer
-    // with no connection; the peer's next connection inherited it and was
-    // never sent the changes it recorded as sent.
-    for seed in [126] {
+    for &seed in FOUND_BUGS {
         run(seed);
     }
 }

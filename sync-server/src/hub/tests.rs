@@ -8,62 +8,31 @@ use automerge::{ActorId, AutoCommit};
 use model::{AccountPlan, PlanField};
 
 use super::*;
+use crate::local_peer::LocalPeer;
 use crate::storage::MemoryStorage;
 use protocol::DocSync;
 
-/// A peer talking to the hub through its API, as a connection task does.
+/// A local peer holding one document, as the tests' people do.
 struct Peer {
-    id: PeerId,
-    connection: ConnectionId,
-    inbox: mpsc::UnboundedReceiver<Message>,
+    local: LocalPeer,
     doc: DocSync,
 }
 
 impl Peer {
     async fn connect(hub: &Hub, name: &str, doc: DocSync) -> Self {
-        let id = PeerId::new(name);
-        let (outbox, inbox) = mpsc::unbounded_channel();
-        let connection = hub.connect(&id, outbox).await;
-        Peer {
-            id,
-            connection,
-            inbox,
-            doc,
-        }
+        let local = LocalPeer::connect(hub, PeerId::new(name)).await;
+        Peer { local, doc }
     }
 
-    /// Sync until neither side has anything to say.
     async fn sync(&mut self, hub: &Hub) {
-        let relay = hub.peer_id().clone();
-        for _ in 0..100 {
-            let mut quiet = true;
-            if let Some(data) = self.doc.outgoing_for(&relay).or_else(|| {
-                self.doc.add_peer(&relay);
-                self.doc.outgoing_for(&relay)
-            }) {
-                quiet = false;
-                let request = self.doc.is_empty();
-                let (id, conn, doc) = (self.id.clone(), self.connection, self.doc.id());
-                hub.sync(&id, conn, doc, &data, request)
-                    .await
-                    .expect("the hub takes it");
-            }
-            while let Ok(message) = self.inbox.try_recv() {
-                if let Message::Sync { data, .. } = message {
-                    quiet = false;
-                    self.doc.receive(&relay, &data).expect("valid sync");
-                }
-            }
-            if quiet {
-                return;
-            }
-        }
-        panic!("{} and the relay did not settle", self.id);
+        self.local
+            .sync(hub, &mut self.doc)
+            .await
+            .expect("synced with the relay");
     }
 
     async fn leave(self, hub: &Hub) {
-        hub.disconnect(&self.id, self.connection, &BTreeSet::from([self.doc.id()]))
-            .await;
+        self.local.leave(hub).await;
     }
 }
 
