@@ -99,12 +99,14 @@ async fn an_evicted_document_is_compacted_and_reloads_with_every_change() {
 /// Memory storage whose compactions wait until the test lets them through.
 struct GatedStorage {
     inner: MemoryStorage,
+    loads: AtomicU64,
     entered: Mutex<std_mpsc::Sender<()>>,
     release: Mutex<std_mpsc::Receiver<()>>,
 }
 
 impl Storage for GatedStorage {
     fn load(&self, doc: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
         self.inner.load(doc)
     }
     fn apply(&self, task: &StorageTask) -> Result<(), StorageError> {
@@ -128,6 +130,7 @@ async fn a_peer_arriving_while_its_document_is_evicted_loses_nothing() {
     let (release, release_rx) = std_mpsc::channel();
     let storage = Arc::new(GatedStorage {
         inner: MemoryStorage::default(),
+        loads: AtomicU64::new(0),
         entered: Mutex::new(entered_tx),
         release: Mutex::new(release_rx),
     });
@@ -159,6 +162,7 @@ async fn a_peer_arriving_while_its_document_is_evicted_loses_nothing() {
     AccountPlan::set_text(bob_doc.doc_mut(), PlanField::Vision, "Grow, said Bob").expect("edit");
     bob_doc.doc_mut().commit();
     let expected = bob_doc.heads();
+    let loads = storage.loads.load(Ordering::SeqCst);
     let syncing = tokio::spawn({
         let hub = hub.clone();
         async move {
@@ -173,6 +177,10 @@ async fn a_peer_arriving_while_its_document_is_evicted_loses_nothing() {
     drop(release);
     assert_eq!(evicting.await.expect("eviction"), 1);
     let mut bob = syncing.await.expect("bob synced");
+    // Bob's message waited for the evicted entry, then looked again: the
+    // document was loaded once, into the hub's one live copy.
+    assert_eq!(hub.resident(), 1);
+    assert_eq!(storage.loads.load(Ordering::SeqCst) - loads, 1, "one copy");
 
     assert_eq!(
         bob.doc.unconfirmed_changes(hub.peer_id()),
