@@ -218,9 +218,15 @@ fn commit(doc: &mut AutoCommit, at_ms: i64) {
 
 /// `n` escalations from `seed`.
 pub fn generate(n: usize, seed: u64) -> Result<Vec<Generated>, ModelError> {
+    generator(seed).take(n).collect()
+}
+
+/// Escalations from `seed`, one at a time (the first `n` are
+/// [`generate`]'s), for runs that must not hold them all at once.
+pub fn generator(seed: u64) -> impl Iterator<Item = Result<Generated, ModelError>> {
     let issues: Vec<String> = (0..ISSUES).map(issue_id).collect();
     let mut rng = Rng::new(seed);
-    (0..n).map(|_| one(&mut rng, &issues)).collect()
+    std::iter::repeat_with(move || one(&mut rng, &issues))
 }
 
 fn one(rng: &mut Rng, issues: &[String]) -> Result<Generated, ModelError> {

@@ -15,6 +15,7 @@ use model::{Escalation, ModelError, RollUp, Summary, Trends};
 use protocol::{DocSync, DocumentId};
 
 pub mod escalations;
+pub mod relay_memory;
 pub mod seed;
 
 use escalations::{Facts, NOW_MS, SEED};
@@ -37,53 +38,107 @@ pub enum Command {
         escalations: usize,
         data: String,
     },
+    /// The relay's memory after touching `documents` documents, with and
+    /// without eviction (`only`: run just that mode, in this process).
+    RelayMemory {
+        documents: usize,
+        idle_ms: u64,
+        only: Option<relay_memory::Mode>,
+    },
     Help,
 }
 
 pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 5000)
-       bench seed --data DIR [--escalations N]   (fills a relay's data directory)";
+       bench seed --data DIR [--escalations N]   (fills a relay's data directory)
+       bench relay-memory [--documents N] [--idle-ms MS]   (default 5000 documents, 1000 ms)";
 
 /// Read the arguments (without the program name).
 pub fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut args = args.iter().map(String::as_str);
     let seeding = match args.next() {
+        Some("relay-memory") => return parse_relay_memory(args),
         Some("trends") => false,
         Some("seed") => true,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => return Err(format!("unknown benchmark `{other}`")),
         None => return Err("which benchmark? (trends or seed)".to_owned()),
     };
+    let Some(options) = options(args)? else {
+        return Ok(Command::Help);
+    };
     let mut escalations = DEFAULT_ESCALATIONS;
     let mut data = None;
-    while let Some(arg) = args.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, v)) => (name, Some(v)),
-            None => (arg, None),
-        };
-        if name == "-h" || name == "--help" {
-            return Ok(Command::Help);
+    for (name, value) in options {
+        match name {
+            "--escalations" => escalations = positive(name, value)? as usize,
+            "--data" if seeding => data = Some(value.to_owned()),
+            _ => return Err(format!("unknown option `{name}`")),
         }
-        if name != "--escalations" && !(seeding && name == "--data") {
-            return Err(format!("unknown option `{arg}`"));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => args.next().ok_or(format!("{name} needs a value"))?,
-        };
-        if name == "--data" {
-            data = Some(value.to_owned());
-            continue;
-        }
-        escalations = match value.trim().parse() {
-            Ok(n) if n > 0 => n,
-            _ => return Err(format!("--escalations: `{value}` is not a positive number")),
-        };
     }
     if seeding {
         let data = data.ok_or("seed needs --data DIR")?;
         return Ok(Command::Seed { escalations, data });
     }
     Ok(Command::Trends { escalations })
+}
+
+/// `relay-memory`'s options.
+fn parse_relay_memory<'a>(args: impl Iterator<Item = &'a str>) -> Result<Command, String> {
+    let Some(options) = options(args)? else {
+        return Ok(Command::Help);
+    };
+    let (mut documents, mut idle_ms, mut only) = (5000, 1000, None);
+    for (name, value) in options {
+        match name {
+            "--documents" => documents = positive(name, value)? as usize,
+            "--idle-ms" => idle_ms = positive(name, value)?,
+            "--only" => only = Some(value == "keep"),
+            _ => return Err(format!("unknown option `{name}`")),
+        }
+    }
+    let idle = Duration::from_millis(idle_ms);
+    let only = only.map(|keep| {
+        if keep {
+            relay_memory::Mode::Keep
+        } else {
+            relay_memory::Mode::Evict(idle)
+        }
+    });
+    Ok(Command::RelayMemory {
+        documents,
+        idle_ms,
+        only,
+    })
+}
+
+/// The options as (name, value) pairs, from `--name value` or
+/// `--name=value`; `None` when help was asked for.
+fn options<'a>(
+    mut args: impl Iterator<Item = &'a str>,
+) -> Result<Option<Vec<(&'a str, &'a str)>>, String> {
+    let mut out = Vec::new();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, v)) => (name, Some(v)),
+            None => (arg, None),
+        };
+        if name == "-h" || name == "--help" {
+            return Ok(None);
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => args.next().ok_or(format!("{name} needs a value"))?,
+        };
+        out.push((name, value));
+    }
+    Ok(Some(out))
+}
+
+fn positive(name: &str, value: &str) -> Result<u64, String> {
+    match value.trim().parse() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{name}: `{value}` is not a positive number")),
+    }
 }
 
 /// How long each step took.
@@ -413,5 +468,14 @@ mod tests {
         );
         assert!(parse_args(&args("seed --escalations 30")).is_err());
         assert!(parse_args(&args("trends --data /tmp/x")).is_err());
+        assert_eq!(
+            parse_args(&args("relay-memory --documents 300 --only evict")),
+            Ok(Command::RelayMemory {
+                documents: 300,
+                idle_ms: 1000,
+                only: Some(relay_memory::Mode::Evict(Duration::from_secs(1)))
+            })
+        );
+        assert!(parse_args(&args("relay-memory --documents none")).is_err());
     }
 }

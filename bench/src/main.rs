@@ -1,5 +1,6 @@
 //! `cargo run --release -p bench -- trends [--escalations N]`
 //! `cargo run --release -p bench -- seed --data DIR [--escalations N]`
+//! `cargo run --release -p bench -- relay-memory [--documents N] [--idle-ms MS]`
 
 use std::process::ExitCode;
 
@@ -36,6 +37,28 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
+                Err(e) => {
+                    eprintln!("bench: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Ok(Command::RelayMemory {
+            documents,
+            idle_ms,
+            only,
+        }) => {
+            if cfg!(debug_assertions) && only.is_none() {
+                eprintln!("note: a debug build; run with --release for realistic figures");
+            }
+            let done = match only {
+                Some(mode) => {
+                    bench::relay_memory::measure_one(documents, mode).map(|row| println!("{row}"))
+                }
+                None => bench::relay_memory::compare(documents, idle_ms),
+            };
+            match done {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("bench: {e}");
                     ExitCode::FAILURE

@@ -193,6 +193,18 @@ impl DocSync {
     pub fn storage_task(&mut self) -> Option<StorageTask> {
         self.storage.next_task(self.id, &mut self.doc)
     }
+
+    /// The write that leaves the document stored as one snapshot, if it is
+    /// not already (see [`StoragePlan::compaction`]).
+    pub fn compaction(&mut self) -> Option<StorageTask> {
+        self.storage.compaction(self.id, &mut self.doc)
+    }
+
+    /// The last storage task was not written: the next one rewrites the
+    /// whole document.
+    pub fn storage_failed(&mut self) {
+        self.storage.write_failed();
+    }
 }
 
 #[cfg(test)]

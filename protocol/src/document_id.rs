@@ -20,7 +20,7 @@ pub struct DocumentId([u8; 16]);
 
 impl DocumentId {
     /// The id for 16 bytes the caller drew at random.
-    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
         DocumentId(bytes)
     }
 

@@ -9,6 +9,8 @@
 //!   out as values; the browser client and the relay each drive it.
 //! - [`StoragePlan`]: when to append an incremental chunk and when to compact
 //!   a document's chunks into one snapshot.
+//! - [`RelayDoc`]: the relay's side of one document (who asked for it, what
+//!   to store before answering), driven by the relay and by the fuzzer.
 //! - [`Handshake`]: the join/peer exchange that opens every connection, and
 //!   [`ClientSession`]: the client's side of a relay connection.
 
@@ -19,6 +21,9 @@ mod error;
 mod handshake;
 mod message;
 mod peer_id;
+mod relay_doc;
+#[cfg(test)]
+mod sim;
 mod storage_plan;
 
 pub use client::{ClientError, ClientEvent, ClientSession};
@@ -28,6 +33,7 @@ pub use error::{DecodeError, SyncError};
 pub use handshake::{Handshake, HandshakeError, PROTOCOL_VERSION};
 pub use message::{HeadsInfo, Message, PeerMetadata};
 pub use peer_id::PeerId;
+pub use relay_doc::{RelayDoc, RelayEffects};
 pub use storage_plan::{StoragePlan, StorageTask, load_chunks};
 
 /// The largest WebSocket frame either side accepts (a whole document can

@@ -35,6 +35,8 @@ pub struct StoragePlan {
     chunks_since_snapshot: usize,
     bytes_since_snapshot: usize,
     snapshot_bytes: usize,
+    /// A write failed: storage may lack anything, so write a whole snapshot.
+    rewrite: bool,
 }
 
 impl StoragePlan {
@@ -45,30 +47,57 @@ impl StoragePlan {
             chunks_since_snapshot: chunk_sizes.len().saturating_sub(1),
             bytes_since_snapshot: chunk_sizes.iter().skip(1).sum(),
             snapshot_bytes: chunk_sizes.first().copied().unwrap_or(0),
+            rewrite: false,
         }
     }
 
     /// The write that brings storage up to `doc`, if it has unsaved changes.
     pub fn next_task(&mut self, id: DocumentId, doc: &mut AutoCommit) -> Option<StorageTask> {
         let heads = doc.get_heads();
-        if heads == self.saved_heads {
+        if heads == self.saved_heads && !self.rewrite {
             return None;
+        }
+        if self.rewrite {
+            return Some(self.snapshot(id, doc));
         }
         let chunk = doc.save_after(&self.saved_heads);
         self.saved_heads = heads;
         let compact = self.chunks_since_snapshot + 1 >= MAX_CHUNKS
             || self.bytes_since_snapshot + chunk.len() > self.snapshot_bytes.max(4096);
         if compact {
-            let snapshot = doc.save();
-            self.snapshot_bytes = snapshot.len();
-            self.chunks_since_snapshot = 0;
-            self.bytes_since_snapshot = 0;
-            Some(StorageTask::Compact { doc: id, snapshot })
+            Some(self.snapshot(id, doc))
         } else {
             self.chunks_since_snapshot += 1;
             self.bytes_since_snapshot += chunk.len();
             Some(StorageTask::Append { doc: id, chunk })
         }
+    }
+
+    /// The write that leaves storage holding `doc` as one snapshot, unless
+    /// it already does: for a document about to leave memory, so that it
+    /// loads fast next time and its chunks stop growing.
+    pub fn compaction(&mut self, id: DocumentId, doc: &mut AutoCommit) -> Option<StorageTask> {
+        let saved = doc.get_heads() == self.saved_heads && !self.rewrite;
+        if saved && self.chunks_since_snapshot == 0 {
+            return None;
+        }
+        Some(self.snapshot(id, doc))
+    }
+
+    /// The last task handed out was not written: the next one rewrites the
+    /// whole document, whatever storage holds now.
+    pub fn write_failed(&mut self) {
+        self.rewrite = true;
+    }
+
+    fn snapshot(&mut self, id: DocumentId, doc: &mut AutoCommit) -> StorageTask {
+        let snapshot = doc.save();
+        self.saved_heads = doc.get_heads();
+        self.snapshot_bytes = snapshot.len();
+        self.chunks_since_snapshot = 0;
+        self.bytes_since_snapshot = 0;
+        self.rewrite = false;
+        StorageTask::Compact { doc: id, snapshot }
     }
 }
 
@@ -144,6 +173,34 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(back.get_heads(), doc.get_heads());
         assert_eq!(back.text(&text).expect("text").len(), 1000);
+    }
+
+    #[test]
+    fn compaction_leaves_one_snapshot_and_a_failed_write_is_redone_whole() {
+        let id = DocumentId::from_bytes([4; 16]);
+        let mut doc = AutoCommit::new();
+        let mut plan = StoragePlan::default();
+        let mut tasks = Vec::new();
+        for i in 0..5_i64 {
+            doc.put(ROOT, "n", i).expect("put");
+            doc.commit();
+            tasks.extend(plan.next_task(id, &mut doc));
+        }
+        assert!(replay(&tasks).len() > 1, "small edits are appended");
+        tasks.extend(plan.compaction(id, &mut doc));
+        assert_eq!(replay(&tasks).len(), 1, "compacted");
+        assert_eq!(plan.compaction(id, &mut doc), None, "already one snapshot");
+
+        // A write is lost: the next one holds the whole document.
+        doc.put(ROOT, "n", 99_i64).expect("put");
+        doc.commit();
+        assert!(plan.next_task(id, &mut doc).is_some());
+        plan.write_failed();
+        assert!(matches!(
+            plan.next_task(id, &mut doc),
+            Some(StorageTask::Compact { .. })
+        ));
+        assert_eq!(plan.next_task(id, &mut doc), None);
     }
 
     #[test]

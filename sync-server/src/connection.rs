@@ -11,7 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use protocol::{DocumentId, Handshake, Message, PeerId, PeerMetadata};
 use tokio::sync::{mpsc, watch};
 
-use crate::hub::Hub;
+use crate::hub::{ConnectionId, Hub};
 
 /// How long a new connection may take to send its `join`.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -61,7 +61,7 @@ pub async fn serve(
         tokio::select! {
             incoming = next_message(&mut stream) => match incoming {
                 Ok(Some(message)) => {
-                    if let Err(close) = handle(&hub, &peer, &mut docs, message).await {
+                    if let Err(close) = handle(&hub, &peer, connection, &mut docs, message).await {
                         break close;
                     }
                 }
@@ -92,6 +92,7 @@ pub async fn serve(
 async fn handle(
     hub: &Hub,
     peer: &PeerId,
+    connection: ConnectionId,
     docs: &mut BTreeSet<DocumentId>,
     message: Message,
 ) -> Result<(), Close> {
@@ -105,10 +106,10 @@ async fn handle(
     match message {
         Message::Sync {
             document_id, data, ..
-        } => sync(hub, peer, docs, document_id, &data, false).await,
+        } => sync(hub, (peer, connection), docs, document_id, &data, false).await,
         Message::Request {
             document_id, data, ..
-        } => sync(hub, peer, docs, document_id, &data, true).await,
+        } => sync(hub, (peer, connection), docs, document_id, &data, true).await,
         Message::Ephemeral { .. } => {
             hub.ephemeral(&message).await;
             Ok(())
@@ -131,14 +132,14 @@ async fn handle(
 
 async fn sync(
     hub: &Hub,
-    peer: &PeerId,
+    (peer, connection): (&PeerId, ConnectionId),
     docs: &mut BTreeSet<DocumentId>,
     doc: DocumentId,
     data: &[u8],
     is_request: bool,
 ) -> Result<(), Close> {
     docs.insert(doc);
-    hub.sync(peer, doc, data, is_request)
+    hub.sync(peer, connection, doc, data, is_request)
         .await
         .map_err(|e| Close::Refused(e.to_string()))
 }

@@ -5,14 +5,21 @@
 //! the hub keeps a [`DocSync`] with one sync state per connected peer. A
 //! change is stored before anyone hears about it, so a peer that has been
 //! told "the relay has this" can rely on it surviving a crash.
+//!
+//! A document nobody is syncing is dropped from memory once it has been idle
+//! for a while ([`Hub::evict_idle`]), its chunks compacted into one snapshot
+//! first; the next message for it loads it again. An entry is removed from
+//! the map under its own lock and marked evicted, so a message that was
+//! waiting for that lock looks the document up again instead of using the
+//! dropped copy: there is never more than one live copy of a document.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use automerge::AutoCommit;
-use protocol::{DocSync, DocumentId, Message, PeerId, StorageTask};
-use tokio::sync::mpsc;
+use protocol::{DocumentId, Message, PeerId, RelayDoc, StorageTask};
+use tokio::sync::{OwnedMutexGuard, mpsc};
 
 use crate::storage::{Storage, StorageError};
 
@@ -32,20 +39,21 @@ pub enum HubError {
 
 struct DocEntry {
     /// `None` until loaded from storage.
-    loaded: Option<Loaded>,
+    loaded: Option<RelayDoc>,
+    /// Set, under the entry's lock, when the entry is dropped from the hub:
+    /// whoever locks it afterwards must look the document up again (and so
+    /// loads it afresh from storage, which holds all of it).
+    evicted: bool,
+    /// When a message last touched the document.
+    last_used: Instant,
 }
 
-struct Loaded {
-    /// `None` while the relay has never had this document.
-    sync: Option<DocSync>,
-    /// Peers that asked for the document before the relay had it.
-    waiting: BTreeSet<PeerId>,
-}
+type Entry = Arc<tokio::sync::Mutex<DocEntry>>;
 
 pub struct Hub {
     me: PeerId,
     storage: Arc<dyn Storage>,
-    docs: Mutex<HashMap<DocumentId, Arc<tokio::sync::Mutex<DocEntry>>>>,
+    docs: Mutex<HashMap<DocumentId, Entry>>,
     /// Each peer's current connection (its number) and outbox.
     peers: Mutex<HashMap<PeerId, (ConnectionId, Outbox)>>,
     next_connection: AtomicU64,
@@ -73,6 +81,11 @@ impl Hub {
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
         &self.storage
+    }
+
+    /// How many documents the hub holds in memory.
+    pub fn resident(&self) -> usize {
+        lock(&self.docs).len()
     }
 
     /// A connection finished its handshake as `peer`. A second connection
@@ -112,42 +125,51 @@ impl Hub {
             }
         }
         for doc in docs {
-            let entry = self.entry(doc);
-            forget(&mut *entry.lock().await, peer);
+            // An evicted document has no sync state to forget.
+            let entry = lock(&self.docs).get(doc).cloned();
+            if let Some(entry) = entry {
+                forget(&mut *entry.lock().await, peer);
+            }
         }
     }
 
-    fn entry(&self, doc: &DocumentId) -> Arc<tokio::sync::Mutex<DocEntry>> {
-        lock(&self.docs)
-            .entry(*doc)
-            .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(DocEntry { loaded: None })))
-            .clone()
+    /// The document's entry, locked; a fresh entry if it was evicted while
+    /// this waited for the lock.
+    async fn locked(&self, doc: DocumentId) -> OwnedMutexGuard<DocEntry> {
+        loop {
+            let entry = lock(&self.docs)
+                .entry(doc)
+                .or_insert_with(|| {
+                    Arc::new(tokio::sync::Mutex::new(DocEntry {
+                        loaded: None,
+                        evicted: false,
+                        last_used: Instant::now(),
+                    }))
+                })
+                .clone();
+            let guard = entry.lock_owned().await;
+            if !guard.evicted {
+                return guard;
+            }
+        }
     }
 
-    /// Load `doc` into `entry` if this is its first use.
+    /// Load `doc` into `entry` if this is its first use since it was loaded.
     async fn ensure_loaded<'a>(
         &self,
         doc: DocumentId,
         entry: &'a mut DocEntry,
-    ) -> Result<&'a mut Loaded, HubError> {
+    ) -> Result<&'a mut RelayDoc, HubError> {
         if entry.loaded.is_none() {
             let storage = self.storage.clone();
             let chunks = tokio::task::spawn_blocking(move || storage.load(&doc))
                 .await
                 .map_err(|e| HubError::Join(e.to_string()))??;
-            let sync = if chunks.is_empty() {
-                None
-            } else {
-                let (sync, errors) = DocSync::loaded(doc, &chunks);
-                for e in errors {
-                    tracing::error!(%doc, error = %e, "a stored chunk did not load; the rest did");
-                }
-                Some(sync)
-            };
-            entry.loaded = Some(Loaded {
-                sync,
-                waiting: BTreeSet::new(),
-            });
+            let (loaded, errors) = RelayDoc::load(doc, &chunks);
+            for e in errors {
+                tracing::error!(%doc, error = %e, "a stored chunk did not load; the rest did");
+            }
+            entry.loaded = Some(loaded);
         }
         entry
             .loaded
@@ -155,60 +177,91 @@ impl Hub {
             .ok_or(HubError::Join("load lost".into()))
     }
 
-    /// A `request` (`is_request`) or `sync` message from `from`.
+    /// A `request` (`is_request`) or `sync` message from `from` on its
+    /// connection `connection`.
+    ///
+    /// A message from a connection that a newer one of the same peer has
+    /// superseded is ignored: the peer syncs afresh on the new one. Were it
+    /// applied after the newer connection had also closed, it would leave a
+    /// sync state for a peer with no connection, recording as sent what was
+    /// never delivered, and the peer's next connection would start from that
+    /// state and never be sent those changes. (Checked under the document's
+    /// lock, which `connect` takes to forget the old connection's states.)
     pub async fn sync(
         &self,
         from: &PeerId,
+        connection: ConnectionId,
         doc: DocumentId,
         data: &[u8],
         is_request: bool,
     ) -> Result<(), HubError> {
-        let entry = self.entry(&doc);
-        let mut entry = entry.lock().await;
-        let loaded = self.ensure_loaded(doc, &mut entry).await?;
-        let have_it = loaded.sync.as_ref().is_some_and(|s| !s.is_empty());
-        if is_request && !have_it {
-            loaded.waiting.insert(from.clone());
-            self.send(
-                from,
-                Message::DocUnavailable {
-                    sender_id: self.me.clone(),
-                    target_id: from.clone(),
-                    document_id: doc,
-                },
-            );
+        let mut entry = self.locked(doc).await;
+        if self.connection_of(from) != Some(connection) {
+            tracing::debug!(%doc, peer = %from, "ignored a superseded connection's message");
             return Ok(());
         }
-        let sync = loaded
-            .sync
-            .get_or_insert_with(|| DocSync::new(doc, AutoCommit::new()));
-        let received = sync.receive(from, data).map_err(|e| HubError::Sync {
-            doc,
-            reason: e.to_string(),
-        })?;
-        if received.new_changes > 0 {
-            tracing::debug!(%doc, peer = %from, changes = received.new_changes, "merged");
-        }
-        if !sync.is_empty() {
-            for waiting in std::mem::take(&mut loaded.waiting) {
-                sync.add_peer(&waiting);
+        entry.last_used = Instant::now();
+        let loaded = self.ensure_loaded(doc, &mut entry).await?;
+        let effects = loaded
+            .receive(&self.me, from, data, is_request)
+            .map_err(|e| HubError::Sync {
+                doc,
+                reason: e.to_string(),
+            })?;
+        // Stored before anyone hears of it.
+        for task in effects.store {
+            if let Err(e) = self.store(task).await {
+                loaded.storage_failed();
+                return Err(e);
             }
         }
-        while let Some(task) = sync.storage_task() {
-            self.store(task).await?;
-        }
-        for out in sync.outgoing() {
-            self.send(
-                &out.peer,
-                Message::Sync {
-                    sender_id: self.me.clone(),
-                    target_id: out.peer.clone(),
-                    document_id: doc,
-                    data: out.data,
-                },
-            );
+        for (peer, message) in effects.send {
+            self.send(&peer, message);
         }
         Ok(())
+    }
+
+    /// Drop from memory every document that no connected peer is syncing or
+    /// waiting for and that no message has touched for `idle`, after
+    /// compacting its stored chunks into one snapshot. The next message for
+    /// it loads it from storage again. Returns how many were dropped.
+    pub async fn evict_idle(&self, idle: Duration) -> usize {
+        let entries: Vec<(DocumentId, Entry)> = lock(&self.docs)
+            .iter()
+            .map(|(doc, entry)| (*doc, entry.clone()))
+            .collect();
+        let mut evicted = 0;
+        for (doc, entry) in entries {
+            // A document someone is using right now is not idle.
+            let Ok(mut guard) = entry.clone().try_lock_owned() else {
+                continue;
+            };
+            if guard.evicted || guard.last_used.elapsed() < idle {
+                continue;
+            }
+            if let Some(loaded) = guard.loaded.as_mut() {
+                if !loaded.is_idle() {
+                    continue;
+                }
+                if let Some(task) = loaded.compaction()
+                    && let Err(e) = self.store(task).await
+                {
+                    loaded.storage_failed();
+                    tracing::warn!(%doc, error = %e, "kept in memory: compaction failed");
+                    continue;
+                }
+            }
+            {
+                let mut docs = lock(&self.docs);
+                if docs.get(&doc).is_some_and(|e| Arc::ptr_eq(e, &entry)) {
+                    docs.remove(&doc);
+                }
+            }
+            guard.loaded = None;
+            guard.evicted = true;
+            evicted += 1;
+        }
+        evicted
     }
 
     /// Pass an ephemeral message to every other peer syncing the document.
@@ -222,12 +275,14 @@ impl Hub {
         else {
             return;
         };
-        let entry = self.entry(document_id);
-        let entry = entry.lock().await;
-        let Some(sync) = entry.loaded.as_ref().and_then(|l| l.sync.as_ref()) else {
+        let Some(entry) = lock(&self.docs).get(document_id).cloned() else {
             return;
         };
-        for peer in sync.peers().filter(|p| *p != sender_id) {
+        let entry = entry.lock().await;
+        let Some(loaded) = entry.loaded.as_ref() else {
+            return;
+        };
+        for peer in loaded.peers().filter(|p| *p != sender_id) {
             let mut forwarded = message.clone();
             if let Message::Ephemeral { target_id, .. } = &mut forwarded {
                 *target_id = peer.clone();
@@ -244,6 +299,12 @@ impl Hub {
         Ok(())
     }
 
+    fn connection_of(&self, peer: &PeerId) -> Option<ConnectionId> {
+        lock(&self.peers)
+            .get(peer)
+            .map(|(connection, _)| *connection)
+    }
+
     fn send(&self, peer: &PeerId, message: Message) {
         if let Some((_, outbox)) = lock(&self.peers).get(peer) {
             // A closed outbox means the connection is going away; its
@@ -256,10 +317,7 @@ impl Hub {
 /// Drop what a document knows of `peer`'s sync.
 fn forget(entry: &mut DocEntry, peer: &PeerId) {
     if let Some(loaded) = entry.loaded.as_mut() {
-        loaded.waiting.remove(peer);
-        if let Some(sync) = loaded.sync.as_mut() {
-            sync.remove_peer(peer);
-        }
+        loaded.forget(peer);
     }
 }
 
@@ -267,3 +325,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // Every critical section is a single map operation: never half-done.
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
+
+#[cfg(test)]
+mod tests;

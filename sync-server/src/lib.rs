@@ -7,7 +7,9 @@
 //! resolves, then closes every connection cleanly.
 
 mod connection;
+pub mod eviction;
 pub mod hub;
+pub mod local_peer;
 mod shell;
 pub mod storage;
 pub mod workspace;
@@ -50,6 +52,8 @@ pub struct Relay {
     workspace: Workspace,
     shutdown: watch::Sender<bool>,
     connections: Arc<Connections>,
+    /// Drop documents nobody syncs from memory after this long (`None`: never).
+    idle_timeout: Option<Duration>,
 }
 
 /// Open connections, so shutdown can wait for each to finish what it is
@@ -95,7 +99,15 @@ impl Relay {
             workspace,
             shutdown: watch::channel(false).0,
             connections: Arc::default(),
+            idle_timeout: Some(eviction::DEFAULT_IDLE_TIMEOUT),
         })
+    }
+
+    /// Drop a document nobody syncs from memory once it has been idle for
+    /// `idle` (`None`: keep every document loaded until the relay stops).
+    pub fn evict_idle_after(mut self, idle: Option<Duration>) -> Self {
+        self.idle_timeout = idle;
+        self
     }
 
     /// A relay over the embedded SQLite store in `data_dir` (created if missing).
@@ -109,6 +121,11 @@ impl Relay {
 
     pub fn peer_id(&self) -> &PeerId {
         self.hub.peer_id()
+    }
+
+    /// The documents and their peers (for tests and benchmarks).
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.hub
     }
 }
 
@@ -155,7 +172,8 @@ async fn workspace_info(State(relay): State<Relay>) -> Json<Workspace> {
     Json(relay.workspace.clone())
 }
 
-/// Serve `relay` on `listener` until `shutdown` resolves; then every open
+/// Serve `relay` on `listener` until `shutdown` resolves (evicting idle
+/// documents from memory meanwhile); then every open
 /// connection finishes the message it is handling (its writes reach
 /// storage), is closed with a close frame, and this returns.
 pub async fn run(
@@ -166,6 +184,10 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let closing = relay.shutdown.clone();
     let connections = relay.connections.clone();
+    if let Some(idle) = relay.idle_timeout {
+        let stop = relay.shutdown.subscribe();
+        tokio::spawn(eviction::sweep(relay.hub.clone(), idle, stop));
+    }
     let router = app(relay, dist);
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use sync_server::{Relay, run};
@@ -21,6 +22,11 @@ struct Args {
     /// The built app (Trunk's dist/), served at /.
     #[arg(long)]
     dist: Option<PathBuf>,
+    /// Seconds a document nobody is syncing stays in memory before it is
+    /// dropped (it is compacted and reloaded from storage when next used);
+    /// 0 keeps every document in memory.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    idle_timeout: f64,
 }
 
 #[tokio::main]
@@ -32,8 +38,19 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    let idle = match Duration::try_from_secs_f64(args.idle_timeout) {
+        Ok(idle) if idle.is_zero() => None,
+        Ok(idle) => Some(idle),
+        Err(_) => {
+            tracing::error!(
+                "--idle-timeout {} is not a number of seconds",
+                args.idle_timeout
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let relay = match Relay::open_dir(&args.data) {
-        Ok(relay) => relay,
+        Ok(relay) => relay.evict_idle_after(idle),
         Err(e) => {
             tracing::error!("{e}");
             return ExitCode::FAILURE;

@@ -1,73 +1,59 @@
-//! Several replicas and a relay on an in-memory network, run until quiet.
+//! The engine on its own (two documents passing messages by hand), and
+//! several clients converging through the relay on the simulated network
+//! the convergence fuzzer uses ([`crate::sim`]).
+
+use std::collections::BTreeMap;
 
 use super::*;
+use crate::sim::{SimClient, SimRelay, World};
 use automerge::ActorId;
 use model::{AccountPlan, PlanField};
 
-/// Messages in flight: (from, to, data).
-type Wire = Vec<(PeerId, PeerId, Vec<u8>)>;
+const DOC: DocumentId = DocumentId::from_bytes([9; 16]);
 
-struct Net {
-    nodes: BTreeMap<PeerId, DocSync>,
-    wire: Wire,
+/// A relay and `n` connected clients, each holding `seed_doc`.
+fn star(n: u8, seed_doc: &AutoCommit) -> World {
+    let clients = (0..n)
+        .map(|i| {
+            let actor = ActorId::from(vec![i + 1; 16]);
+            SimClient::new(&format!("c{i}"), &actor, vec![(DOC, seed_doc.clone())])
+        })
+        .collect();
+    let mut world = World::new(SimRelay::new(BTreeMap::new()), clients);
+    for i in 0..usize::from(n) {
+        world.connect(i);
+    }
+    world
 }
 
-impl Net {
-    /// A relay and `n` clients, each client peered with the relay only.
-    fn star(n: u8, seed_doc: &AutoCommit) -> Self {
-        let id = DocumentId::from_bytes([9; 16]);
-        let relay = PeerId::new("relay");
-        let mut nodes = BTreeMap::new();
-        nodes.insert(relay.clone(), DocSync::new(id, AutoCommit::new()));
-        for i in 0..n {
-            let me = PeerId::new(format!("c{i}"));
-            let mut doc = seed_doc.clone().with_actor(ActorId::from(vec![i + 1; 16]));
-            doc.set_actor(ActorId::from(vec![i + 1; 16]));
-            let mut node = DocSync::new(id, doc);
-            node.add_peer(&relay);
-            nodes.insert(me.clone(), node);
-            if let Some(r) = nodes.get_mut(&relay) {
-                r.add_peer(&me);
-            }
+fn quiet(world: &mut World) {
+    world.run_until_quiet(10_000, |queues| queues[0]);
+}
+
+/// Pass messages between `a` (peer "a") and `b` (peer "b") until both are quiet.
+fn exchange(a: &mut DocSync, b: &mut DocSync) {
+    let (pa, pb) = (PeerId::new("a"), PeerId::new("b"));
+    for _ in 0..100 {
+        let to_b = a.outgoing();
+        let to_a = b.outgoing();
+        if to_b.is_empty() && to_a.is_empty() {
+            return;
         }
-        Net {
-            nodes,
-            wire: Vec::new(),
+        for m in to_b {
+            b.receive(&pa, &m.data).expect("valid sync message");
+        }
+        for m in to_a {
+            a.receive(&pb, &m.data).expect("valid sync message");
         }
     }
+    panic!("sync did not settle");
+}
 
-    fn node(&mut self, name: &str) -> &mut DocSync {
-        self.nodes.get_mut(&PeerId::new(name)).expect("node exists")
-    }
-
-    fn pump(&mut self) {
-        for (name, node) in self.nodes.iter_mut() {
-            for o in node.outgoing() {
-                self.wire.push((name.clone(), o.peer, o.data));
-            }
-        }
-    }
-
-    /// Deliver until nobody has anything to say; returns messages delivered.
-    fn run_until_quiet(&mut self) -> usize {
-        let mut delivered = 0;
-        loop {
-            self.pump();
-            if self.wire.is_empty() {
-                return delivered;
-            }
-            for (from, to, data) in std::mem::take(&mut self.wire) {
-                let node = self.nodes.get_mut(&to).expect("target exists");
-                node.receive(&from, &data).expect("valid sync message");
-                delivered += 1;
-            }
-            assert!(delivered < 10_000, "sync did not settle");
-        }
-    }
-
-    fn vision(&mut self, name: &str) -> String {
-        AccountPlan::text(self.node(name).doc(), PlanField::Vision).expect("readable")
-    }
+/// `doc` for peer "a", peered with "b".
+fn peered(doc: AutoCommit, with: &str) -> DocSync {
+    let mut sync = DocSync::new(DOC, doc);
+    sync.add_peer(&PeerId::new(with));
+    sync
 }
 
 fn seeded_plan() -> AutoCommit {
@@ -79,48 +65,60 @@ fn seeded_plan() -> AutoCommit {
 
 #[test]
 fn concurrent_edits_through_a_relay_converge_everywhere() {
-    let mut net = Net::star(3, &seeded_plan());
-    net.run_until_quiet();
-    AccountPlan::set_text(net.node("c0").doc_mut(), PlanField::Vision, "Grow fast.").expect("c0");
-    AccountPlan::set_text(net.node("c1").doc_mut(), PlanField::Vision, "We Grow.").expect("c1");
-    AccountPlan::set_text(net.node("c2").doc_mut(), PlanField::Title, "Contoso FY27").expect("c2");
-    net.run_until_quiet();
-    let heads = net.node("relay").heads();
-    for name in ["c0", "c1", "c2"] {
-        assert_eq!(net.node(name).heads(), heads, "{name} converged");
-        assert_eq!(net.vision(name), "We Grow fast.");
+    let mut world = star(3, &seeded_plan());
+    quiet(&mut world);
+    let edits = [
+        (PlanField::Vision, "Grow fast."),
+        (PlanField::Vision, "We Grow."),
+        (PlanField::Title, "Contoso FY27"),
+    ];
+    for (client, (field, text)) in edits.into_iter().enumerate() {
+        world.edit(client, DOC, 0, |d| {
+            AccountPlan::set_text(d, field, text).map(|_| ())
+        });
+    }
+    quiet(&mut world);
+    let heads = world.relay.load(DOC).heads();
+    for client in &mut world.clients {
+        let sync = client.docs.get_mut(&DOC).expect("doc");
+        assert_eq!(sync.heads(), heads, "{} converged", client.session.me());
+        let vision = AccountPlan::text(sync.doc(), PlanField::Vision).expect("readable");
+        assert_eq!(vision, "We Grow fast.");
     }
 }
 
 #[test]
 fn a_relay_that_starts_empty_receives_everything_and_confirms_it() {
-    let mut net = Net::star(1, &seeded_plan());
-    let relay = PeerId::new("relay");
-    assert!(net.node("c0").unconfirmed_changes(&relay) > 0);
-    net.run_until_quiet();
-    assert_eq!(net.node("c0").unconfirmed_changes(&relay), 0);
-    assert_eq!(
-        AccountPlan::read(net.node("relay").doc())
-            .expect("read")
-            .title,
-        "Contoso"
+    let mut world = star(1, &seeded_plan());
+    quiet(&mut world);
+    let relay = world.relay.me().clone();
+    let sync = world.clients[0].docs.get_mut(&DOC).expect("doc");
+    assert_eq!(sync.unconfirmed_changes(&relay), 0);
+    let title = AccountPlan::read(world.relay.load(DOC).doc().expect("uploaded"))
+        .expect("read")
+        .title;
+    assert_eq!(title, "Contoso");
+    assert!(
+        world.relay.stored.contains_key(&DOC),
+        "stored before it was confirmed"
     );
 }
 
 #[test]
 fn new_changes_are_counted_and_stored_once() {
-    let mut net = Net::star(1, &seeded_plan());
-    let relay_store = net.node("relay").storage_task();
+    let mut relay = peered(AutoCommit::new(), "a");
     assert!(
-        relay_store.is_none(),
+        relay.storage_task().is_none(),
         "an empty relay copy has nothing to store"
     );
-    net.run_until_quiet();
+    let mut client = peered(seeded_plan(), "relay");
+    assert!(client.unconfirmed_changes(&PeerId::new("relay")) > 0);
+    exchange(&mut client, &mut relay);
     assert!(matches!(
-        net.node("relay").storage_task(),
+        relay.storage_task(),
         Some(StorageTask::Append { .. } | StorageTask::Compact { .. })
     ));
-    assert!(net.node("relay").storage_task().is_none());
+    assert!(relay.storage_task().is_none());
 }
 
 #[test]
@@ -153,24 +151,21 @@ fn a_reloaded_document_resumes_with_the_same_heads() {
 
 #[test]
 fn receiving_reports_how_many_changes_were_new() {
-    let mut net = Net::star(1, &seeded_plan());
-    net.run_until_quiet();
+    let mut client = peered(seeded_plan(), "b");
+    let mut relay = peered(AutoCommit::new(), "a");
+    exchange(&mut client, &mut relay);
     for word in ["Grow", "Grow fast", "Grow fast."] {
-        AccountPlan::set_text(net.node("c0").doc_mut(), PlanField::Vision, word).expect("edit");
-        net.node("c0").doc_mut().commit();
+        AccountPlan::set_text(client.doc_mut(), PlanField::Vision, word).expect("edit");
+        client.doc_mut().commit();
     }
-    let relay = PeerId::new("relay");
+    let (a, b) = (PeerId::new("a"), PeerId::new("b"));
     let mut new = 0;
     for _ in 0..10 {
-        for o in net.node("c0").outgoing() {
-            new += net
-                .node("relay")
-                .receive(&PeerId::new("c0"), &o.data)
-                .expect("valid")
-                .new_changes;
+        for o in client.outgoing() {
+            new += relay.receive(&a, &o.data).expect("valid").new_changes;
         }
-        for o in net.node("relay").outgoing() {
-            net.node("c0").receive(&relay, &o.data).expect("valid");
+        for o in relay.outgoing() {
+            client.receive(&b, &o.data).expect("valid");
         }
     }
     assert_eq!(new, 3);

@@ -1,0 +1,156 @@
+//! The relay's side of one document, without IO: what a `request` or `sync`
+//! message from a peer does to the relay's copy, what must be stored, and
+//! what to answer. The relay (`sync-server`'s hub) drives it over real
+//! sockets and storage; the convergence fuzzer drives the same code over an
+//! in-memory network, so what the fuzzer proves is about the relay's logic.
+//!
+//! Rules:
+//! - a `request` for a document the relay does not have gets
+//!   `doc-unavailable`, and the asker is remembered: it is sent the document
+//!   as soon as someone uploads it;
+//! - [`RelayEffects::store`] must be written, in order, *before* any of
+//!   [`RelayEffects::send`] goes out, so whatever a peer has been told the
+//!   relay has survives a crash;
+//! - a write that failed is reported with [`RelayDoc::storage_failed`]: the
+//!   next write then stores the whole document again.
+
+use std::collections::BTreeSet;
+
+use automerge::{AutoCommit, ChangeHash};
+
+use crate::{DocSync, DocumentId, Message, PeerId, StorageTask, SyncError};
+
+/// The relay's copy of one document and who is syncing it.
+pub struct RelayDoc {
+    id: DocumentId,
+    /// `None` while the relay has never had the document.
+    sync: Option<DocSync>,
+    /// Peers that asked for the document before the relay had it.
+    waiting: BTreeSet<PeerId>,
+}
+
+/// What handling one message asks of the driver: perform every write in
+/// `store`, in order, and only then send `send`.
+#[derive(Debug, Default)]
+pub struct RelayEffects {
+    pub store: Vec<StorageTask>,
+    /// Messages and the peer each goes to.
+    pub send: Vec<(PeerId, Message)>,
+}
+
+impl RelayDoc {
+    /// The relay's copy as storage has it: `chunks` oldest first (none: the
+    /// relay has never had the document). Chunks that did not load are
+    /// returned as errors; the rest is kept.
+    pub fn load(id: DocumentId, chunks: &[Vec<u8>]) -> (Self, Vec<SyncError>) {
+        let (sync, errors) = if chunks.is_empty() {
+            (None, Vec::new())
+        } else {
+            let (sync, errors) = DocSync::loaded(id, chunks);
+            (Some(sync), errors)
+        };
+        let doc = RelayDoc {
+            id,
+            sync,
+            waiting: BTreeSet::new(),
+        };
+        (doc, errors)
+    }
+
+    pub fn id(&self) -> DocumentId {
+        self.id
+    }
+
+    /// The relay's copy, once it has one.
+    pub fn doc(&self) -> Option<&AutoCommit> {
+        self.sync.as_ref().map(DocSync::doc)
+    }
+
+    /// The copy's heads (none while the relay does not have it).
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.sync.as_mut().map(DocSync::heads).unwrap_or_default()
+    }
+
+    fn has_it(&self) -> bool {
+        self.sync.as_ref().is_some_and(|s| !s.is_empty())
+    }
+
+    /// A `request` (`is_request`) or `sync` message from `from`; `me` is
+    /// the relay's peer id.
+    pub fn receive(
+        &mut self,
+        me: &PeerId,
+        from: &PeerId,
+        data: &[u8],
+        is_request: bool,
+    ) -> Result<RelayEffects, SyncError> {
+        let mut effects = RelayEffects::default();
+        if is_request && !self.has_it() {
+            self.waiting.insert(from.clone());
+            effects.send.push((
+                from.clone(),
+                Message::DocUnavailable {
+                    sender_id: me.clone(),
+                    target_id: from.clone(),
+                    document_id: self.id,
+                },
+            ));
+            return Ok(effects);
+        }
+        let id = self.id;
+        let sync = self
+            .sync
+            .get_or_insert_with(|| DocSync::new(id, AutoCommit::new()));
+        sync.receive(from, data)?;
+        if !sync.is_empty() {
+            for waiting in std::mem::take(&mut self.waiting) {
+                sync.add_peer(&waiting);
+            }
+        }
+        effects.store.extend(sync.storage_task());
+        for out in sync.outgoing() {
+            let message = Message::Sync {
+                sender_id: me.clone(),
+                target_id: out.peer.clone(),
+                document_id: id,
+                data: out.data,
+            };
+            effects.send.push((out.peer, message));
+        }
+        Ok(effects)
+    }
+
+    /// A write of [`RelayEffects::store`] failed: the next write stores the
+    /// whole document, so nothing the failed write held goes missing.
+    pub fn storage_failed(&mut self) {
+        if let Some(sync) = self.sync.as_mut() {
+            sync.storage_failed();
+        }
+    }
+
+    /// Drop what the relay knows of `peer`'s sync (it disconnected, or a new
+    /// connection of the same peer starts afresh).
+    pub fn forget(&mut self, peer: &PeerId) {
+        self.waiting.remove(peer);
+        if let Some(sync) = self.sync.as_mut() {
+            sync.remove_peer(peer);
+        }
+    }
+
+    /// Peers currently syncing the document (for ephemeral messages).
+    pub fn peers(&self) -> impl Iterator<Item = &PeerId> {
+        self.sync.iter().flat_map(DocSync::peers)
+    }
+
+    /// True when no peer is syncing or waiting for the document: dropping
+    /// it from memory loses nothing a peer relies on.
+    pub fn is_idle(&self) -> bool {
+        self.waiting.is_empty() && self.peers().next().is_none()
+    }
+
+    /// The write to make before dropping the document from memory: its
+    /// chunks compacted into one snapshot, if there is more than one.
+    pub fn compaction(&mut self) -> Option<StorageTask> {
+        self.sync.as_mut().and_then(DocSync::compaction)
+    }
+}

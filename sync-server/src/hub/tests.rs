@@ -1,0 +1,231 @@
+//! The hub driven directly (no sockets): eviction and reloading, a peer
+//! arriving while its document is being evicted, and a superseded
+//! connection's late message.
+
+use std::sync::mpsc as std_mpsc;
+
+use automerge::{ActorId, AutoCommit};
+use model::{AccountPlan, PlanField};
+
+use super::*;
+use crate::local_peer::LocalPeer;
+use crate::storage::MemoryStorage;
+use protocol::DocSync;
+
+/// A local peer holding one document, as the tests' people do.
+struct Peer {
+    local: LocalPeer,
+    doc: DocSync,
+}
+
+impl Peer {
+    async fn connect(hub: &Hub, name: &str, doc: DocSync) -> Self {
+        let local = LocalPeer::connect(hub, PeerId::new(name)).await;
+        Peer { local, doc }
+    }
+
+    async fn sync(&mut self, hub: &Hub) {
+        self.local
+            .sync(hub, &mut self.doc)
+            .await
+            .expect("synced with the relay");
+    }
+
+    async fn leave(self, hub: &Hub) {
+        self.local.leave(hub).await;
+    }
+}
+
+fn plan(vision: &str) -> DocSync {
+    let mut doc = AutoCommit::new().with_actor(ActorId::random());
+    AccountPlan::create(&mut doc, "Contoso").expect("create");
+    AccountPlan::set_text(&mut doc, PlanField::Vision, vision).expect("edit");
+    doc.commit();
+    DocSync::new(DocumentId::from_bytes([5; 16]), doc)
+}
+
+/// An empty copy of `of`, to be requested.
+fn wanting(of: &DocSync) -> DocSync {
+    DocSync::new(of.id(), AutoCommit::new())
+}
+
+fn hub_over(storage: Arc<dyn Storage>) -> Hub {
+    Hub::new(PeerId::new("relay"), storage)
+}
+
+#[tokio::test]
+async fn an_evicted_document_is_compacted_and_reloads_with_every_change() {
+    let storage = Arc::new(MemoryStorage::default());
+    let hub = hub_over(storage.clone());
+    let mut alice = Peer::connect(&hub, "alice", plan("Grow")).await;
+    alice.sync(&hub).await;
+    for word in ["Grow fast", "Grow fast.", "Grow faster."] {
+        AccountPlan::set_text(alice.doc.doc_mut(), PlanField::Vision, word).expect("edit");
+        alice.doc.doc_mut().commit();
+        alice.sync(&hub).await;
+    }
+    let id = alice.doc.id();
+    assert!(
+        storage.load(&id).expect("load").len() > 1,
+        "appended chunks"
+    );
+    assert_eq!(
+        hub.evict_idle(Duration::ZERO).await,
+        0,
+        "alice is syncing it"
+    );
+    let heads = alice.doc.heads();
+    alice.leave(&hub).await;
+
+    assert_eq!(
+        hub.evict_idle(Duration::from_secs(60)).await,
+        0,
+        "not idle long enough"
+    );
+    assert_eq!(hub.evict_idle(Duration::ZERO).await, 1);
+    assert_eq!(hub.resident(), 0);
+    assert_eq!(storage.load(&id).expect("load").len(), 1, "compacted");
+
+    let mut bob = Peer::connect(&hub, "bob", DocSync::new(id, AutoCommit::new())).await;
+    bob.sync(&hub).await;
+    assert_eq!(bob.doc.heads(), heads);
+    assert_eq!(
+        AccountPlan::text(bob.doc.doc(), PlanField::Vision).expect("read"),
+        "Grow faster."
+    );
+    assert_eq!(hub.resident(), 1, "loaded again");
+}
+
+/// Memory storage whose compactions wait until the test lets them through.
+struct GatedStorage {
+    inner: MemoryStorage,
+    loads: AtomicU64,
+    entered: Mutex<std_mpsc::Sender<()>>,
+    release: Mutex<std_mpsc::Receiver<()>>,
+}
+
+impl Storage for GatedStorage {
+    fn load(&self, doc: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        self.inner.load(doc)
+    }
+    fn apply(&self, task: &StorageTask) -> Result<(), StorageError> {
+        if matches!(task, StorageTask::Compact { .. }) {
+            let _ = lock(&self.entered).send(());
+            let _ = lock(&self.release).recv();
+        }
+        self.inner.apply(task)
+    }
+    fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.inner.get_meta(key)
+    }
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.inner.set_meta(key, value)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_arriving_while_its_document_is_evicted_loses_nothing() {
+    let (entered_tx, entered) = std_mpsc::channel();
+    let (release, release_rx) = std_mpsc::channel();
+    let storage = Arc::new(GatedStorage {
+        inner: MemoryStorage::default(),
+        loads: AtomicU64::new(0),
+        entered: Mutex::new(entered_tx),
+        release: Mutex::new(release_rx),
+    });
+    let hub = Arc::new(hub_over(storage.clone()));
+    // Alice uploads in small steps (appends, no compaction), then leaves.
+    let mut alice = Peer::connect(&hub, "alice", plan("G")).await;
+    let mut typed = String::from("G");
+    for c in "row".chars() {
+        typed.push(c);
+        AccountPlan::set_text(alice.doc.doc_mut(), PlanField::Vision, &typed).expect("edit");
+        alice.doc.doc_mut().commit();
+        alice.sync(&hub).await;
+    }
+    let mut bob_doc = DocSync::new(alice.doc.id(), alice.doc.doc().clone());
+    bob_doc.doc_mut().set_actor(ActorId::random());
+    alice.leave(&hub).await;
+
+    // Eviction starts and stops inside its compaction, holding the lock.
+    let evicting = tokio::spawn({
+        let hub = hub.clone();
+        async move { hub.evict_idle(Duration::ZERO).await }
+    });
+    tokio::task::spawn_blocking(move || entered.recv())
+        .await
+        .expect("joined")
+        .expect("the compaction started");
+
+    // Bob, offline meanwhile, arrives with an edit of his own.
+    AccountPlan::set_text(bob_doc.doc_mut(), PlanField::Vision, "Grow, said Bob").expect("edit");
+    bob_doc.doc_mut().commit();
+    let expected = bob_doc.heads();
+    let loads = storage.loads.load(Ordering::SeqCst);
+    let syncing = tokio::spawn({
+        let hub = hub.clone();
+        async move {
+            let mut bob = Peer::connect(&hub, "bob", bob_doc).await;
+            bob.sync(&hub).await;
+            bob
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    release.send(()).expect("release");
+    // Later compactions (none expected) must not block either.
+    drop(release);
+    assert_eq!(evicting.await.expect("eviction"), 1);
+    let mut bob = syncing.await.expect("bob synced");
+    // Bob's message waited for the evicted entry, then looked again: the
+    // document was loaded once, into the hub's one live copy.
+    assert_eq!(hub.resident(), 1);
+    assert_eq!(storage.loads.load(Ordering::SeqCst) - loads, 1, "one copy");
+
+    assert_eq!(
+        bob.doc.unconfirmed_changes(hub.peer_id()),
+        0,
+        "the relay confirmed Bob's edit"
+    );
+    let (mut stored, errors) = protocol::load_chunks(&storage.load(&bob.doc.id()).expect("load"));
+    assert!(errors.is_empty());
+    assert_eq!(
+        stored.get_heads(),
+        expected,
+        "storage has Bob's edit and Alice's"
+    );
+    assert_eq!(
+        AccountPlan::text(&stored, PlanField::Vision).expect("read"),
+        "Grow, said Bob"
+    );
+}
+
+#[tokio::test]
+async fn a_superseded_connection_cannot_leave_a_stale_sync_state() {
+    let hub = hub_over(Arc::new(MemoryStorage::default()));
+    let mut alice = Peer::connect(&hub, "alice", plan("Grow")).await;
+    alice.sync(&hub).await;
+    // Pat has the first version.
+    let mut pat_doc = DocSync::new(alice.doc.id(), alice.doc.doc().clone());
+    AccountPlan::set_text(alice.doc.doc_mut(), PlanField::Vision, "Grow fast").expect("edit");
+    alice.doc.doc_mut().commit();
+    alice.sync(&hub).await;
+
+    // Pat's page reloads twice quickly: the second connection closes before
+    // the first one's last message is read.
+    let (first, _) = mpsc::unbounded_channel();
+    let stale = hub.connect(&PeerId::new("pat"), first).await;
+    let second = Peer::connect(&hub, "pat", wanting(&alice.doc)).await;
+    second.leave(&hub).await;
+    pat_doc.add_peer(hub.peer_id());
+    let late = pat_doc.outgoing_for(hub.peer_id()).expect("a message");
+    hub.sync(&PeerId::new("pat"), stale, pat_doc.id(), &late, false)
+        .await
+        .expect("ignored, not refused");
+
+    // Pat's third connection syncs from scratch and gets everything.
+    pat_doc.remove_peer(hub.peer_id());
+    let mut third = Peer::connect(&hub, "pat", pat_doc).await;
+    third.sync(&hub).await;
+    assert_eq!(third.doc.heads(), alice.doc.heads());
+}
