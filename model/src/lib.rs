@@ -9,6 +9,7 @@
 //! version history reads, are seconds since the epoch (the caller commits
 //! with them).
 
+mod agreement;
 pub mod authors;
 mod error;
 mod escalation;
@@ -23,6 +24,10 @@ pub mod sort;
 pub mod spec;
 mod text;
 
+pub use agreement::{
+    Agreement, Blocker, CLOSE_SOON_DAYS, STUCK_DAYS, Stage, StageMove, Summary as AgreementSummary,
+    schema as agreement_schema,
+};
 pub use error::ModelError;
 pub use escalation::{
     AGE_BUCKETS, Breakdown, DUE_SOON_MS, Dimension, Escalation, Note, RollUp, Status, Summary,
