@@ -22,6 +22,8 @@ mod order;
 mod plan;
 pub mod sort;
 pub mod spec;
+#[cfg(test)]
+mod testing;
 mod text;
 
 pub use agreement::{

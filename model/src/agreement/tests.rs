@@ -1,34 +1,8 @@
 use super::*;
-use crate::TEXT_ENCODING;
-use crate::spec::{Field, parse_datetime};
-use automerge::ActorId;
+use crate::testing::{at, doc, other_device, set, sync};
 use schema::*;
 
 const DAY: i64 = DAY_MS;
-
-fn doc(actor: u8) -> AutoCommit {
-    AutoCommit::new_with_encoding(TEXT_ENCODING).with_actor(ActorId::from(vec![actor; 16]))
-}
-
-/// A moment written the way people read it (UTC).
-fn at(s: &str) -> i64 {
-    parse_datetime(s).expect("a valid date and time")
-}
-
-/// The same document on another person's device.
-fn other_device(d: &mut AutoCommit, actor: u8) -> AutoCommit {
-    d.fork().with_actor(ActorId::from(vec![actor; 16]))
-}
-
-/// Both devices exchange everything they have.
-fn sync(a: &mut AutoCommit, b: &mut AutoCommit) {
-    a.merge(b).expect("merge a <- b");
-    b.merge(a).expect("merge b <- a");
-}
-
-fn set(d: &mut AutoCommit, f: Field, value: &str) {
-    f.write(d, &ROOT, value, "USD").expect(f.key);
-}
 
 fn summary(d: &AutoCommit) -> Summary {
     Agreement::summary(d).expect("summary")

@@ -1,41 +1,15 @@
 use super::*;
-use crate::TEXT_ENCODING;
-use crate::spec::{Field, parse_datetime};
-use automerge::ActorId;
+use crate::testing::{at, doc, other_device, set, sync};
 use schema::*;
 
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
-
-fn doc(actor: u8) -> AutoCommit {
-    AutoCommit::new_with_encoding(TEXT_ENCODING).with_actor(ActorId::from(vec![actor; 16]))
-}
-
-/// A moment written the way people read it (UTC).
-fn at(s: &str) -> i64 {
-    parse_datetime(s).expect("a valid date and time")
-}
 
 /// A fresh escalation on device 1, opened at `now`.
 fn opened(title: &str, now: i64) -> AutoCommit {
     let mut d = doc(1);
     Escalation::create(&mut d, title, now).expect("create");
     d
-}
-
-/// The same document on another person's device.
-fn other_device(d: &mut AutoCommit, actor: u8) -> AutoCommit {
-    d.fork().with_actor(ActorId::from(vec![actor; 16]))
-}
-
-/// Both devices exchange everything they have.
-fn sync(a: &mut AutoCommit, b: &mut AutoCommit) {
-    a.merge(b).expect("merge a <- b");
-    b.merge(a).expect("merge b <- a");
-}
-
-fn set(d: &mut AutoCommit, f: Field, value: &str) {
-    f.write(d, &ROOT, value, "USD").expect(f.key);
 }
 
 fn write_resolution(d: &mut AutoCommit, text: &str) {
@@ -1058,7 +1032,7 @@ fn settling_a_status_conflict_on_the_value_not_shown_is_allowed() {
     let mut a = doc(1);
     Escalation::create(&mut a, "Sync stalls", 0).expect("create");
     Escalation::set_status(&mut a, Status::Investigating, None, 10).expect("investigate");
-    let mut b = a.fork().with_actor(ActorId::from(vec![2; 16]));
+    let mut b = other_device(&mut a, 2);
     Escalation::set_status(&mut a, Status::Awaiting, Some("engineering"), 20).expect("hold");
     crate::fields::write_text(&mut b, &ROOT, schema::RESOLUTION.key, "Patched").expect("text");
     Escalation::set_status(&mut b, Status::Resolved, None, 30).expect("resolve");
