@@ -7,10 +7,12 @@ use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::update::UpdateBanner;
 use super::who_am_i::WhoAmI;
+use crate::features::agreements::{AgreementList, AgreementPage, provide_agreement_data};
 use crate::features::escalations::{
     EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
 };
 use crate::features::plans::{PlanList, PlanPage};
+use crate::features::records::clock;
 use crate::store::Store;
 use crate::sync::Repo;
 use crate::workspace;
@@ -59,13 +61,15 @@ enum Page {
     Systemic,
     SystemicIssue,
     Trends,
+    Agreements,
+    Agreement,
     Nowhere,
 }
 
 impl Page {
     /// The page at `path`: `/`, `/plans/:id`, `/escalations`,
-    /// `/escalations/:id`, `/systemic`, `/systemic/:id`, `/trends` (a
-    /// trailing slash does not matter).
+    /// `/escalations/:id`, `/systemic`, `/systemic/:id`, `/trends`,
+    /// `/agreements`, `/agreements/:id` (a trailing slash does not matter).
     fn at(path: &str) -> Page {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         match segments.as_slice() {
@@ -76,6 +80,8 @@ impl Page {
             ["systemic"] => Page::Systemic,
             ["systemic", id] if !id.is_empty() => Page::SystemicIssue,
             ["trends"] => Page::Trends,
+            ["agreements"] => Page::Agreements,
+            ["agreements", id] if !id.is_empty() => Page::Agreement,
             _ => Page::Nowhere,
         }
     }
@@ -85,7 +91,9 @@ impl Page {
 fn Shell(repo: Rc<Repo>) -> impl IntoView {
     let status = repo.status;
     provide_context(RepoHandle(StoredValue::new_local(repo)));
-    provide_escalation_data();
+    let now = clock();
+    provide_escalation_data(now);
+    provide_agreement_data(now);
     let path = provide_location();
     let page = Memo::new(move |_| path.with(|p| Page::at(p)));
     view! {
@@ -99,6 +107,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 <Link href="/escalations">"Escalations"</Link>
                 <Link href="/systemic">"Systemic issues"</Link>
                 <Link href="/trends">"Trends"</Link>
+                <Link href="/agreements">"Agreements"</Link>
             </nav>
             <WhoAmI/>
             <SyncBadge status/>
@@ -112,6 +121,8 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 Page::Systemic => view! { <SystemicList/> }.into_any(),
                 Page::SystemicIssue => view! { <SystemicPage/> }.into_any(),
                 Page::Trends => view! { <TrendsPage/> }.into_any(),
+                Page::Agreements => view! { <AgreementList/> }.into_any(),
+                Page::Agreement => view! { <AgreementPage/> }.into_any(),
                 Page::Nowhere => {
                     view! { <p class="empty">"There is nothing at this address."</p> }.into_any()
                 }

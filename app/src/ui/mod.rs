@@ -2,7 +2,9 @@
 
 mod app;
 mod collab_text;
+mod error_line;
 mod item_list;
+mod link_select;
 mod record;
 mod route;
 mod scalar_field;
@@ -13,7 +15,9 @@ mod who_am_i;
 
 pub use app::App;
 pub use collab_text::CollabText;
+pub use error_line::ErrorLine;
 pub use item_list::{ItemList, list_items, new_item_id};
+pub use link_select::LinkSelect;
 pub use record::{FieldGrid, RecordGate, Section, ShareLink, download_markdown};
 pub use route::{Link, route_id, use_navigate};
 pub use scalar_field::{Conflict, ScalarField, conflict_choices};

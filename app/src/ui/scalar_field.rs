@@ -10,7 +10,7 @@ use model::fields::Candidate;
 use model::spec::{Field, Kind};
 use protocol::DocumentId;
 
-use super::use_repo;
+use super::{ErrorLine, use_repo};
 use crate::util::{local_input_value, parse_local_input};
 
 /// The currency amounts default to when none is typed.
@@ -149,9 +149,7 @@ pub fn ScalarField(
         <div class="field" class:field-conflicted=move || !state.get().1.is_empty()>
             <label for=id class="field-label" class:visually-hidden=quiet_label>{field.label}</label>
             {control}
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
             <Conflict
                 label=field.label
                 candidates=Signal::derive(move || state.get().1)

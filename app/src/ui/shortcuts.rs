@@ -5,6 +5,8 @@ use leptos::ev;
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use super::ErrorLine;
+
 /// Listen for the list keys while the calling view is mounted.
 pub fn list_shortcuts(create: impl Fn() + 'static, search: NodeRef<Input>) {
     let keys = window_event_listener(ev::keydown, move |e| {
@@ -59,8 +61,6 @@ pub fn ListHead(
                 <kbd aria-hidden="true">"N"</kbd>
             </button>
         </div>
-        <Show when=move || error.get().is_some()>
-            <p class="banner banner-error" role="alert">{move || error.get()}</p>
-        </Show>
+        <ErrorLine error=error banner=true/>
     }
 }

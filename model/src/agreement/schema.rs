@@ -32,7 +32,7 @@ pub const NOTES: Field = text("notes", "Notes");
 pub const PLAN: Field = line("plan", "Account plan");
 
 /// Who owns each stage, in [`super::Stage::ALL`]'s order.
-pub const STAGE_OWNERS: [Field; 4] = [
+pub const STAGE_OWNERS: &[Field] = &[
     line("validationOwner", "Validation owner"),
     line("signatureOwner", "Signature owner"),
     line("submittedOwner", "Submission owner"),

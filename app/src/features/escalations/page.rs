@@ -8,16 +8,16 @@ use model::escalation_schema::{
     DETAILS, HOLD_REASONS, IMPACT, PLAN, RESOLUTION, ROOT_CAUSE, ROOT_CAUSE_CATEGORY, STATUS,
     SYSTEMIC, TITLE,
 };
-use model::spec::Field;
-use model::{AccountPlan, Escalation, PlanField, RecordKind, Status, SystemicIssue};
+use model::{Escalation, RecordKind, Status, SystemicIssue};
 use protocol::DocumentId;
 
 use super::chips::{SeverityChip, StatusPill, TimerChip};
-use super::data::{titled, use_escalation_data};
+use super::data::use_escalation_data;
 use super::timeline::Timeline;
+use crate::features::records::plan_titles;
 use crate::ui::{
-    CollabText, Conflict, FieldGrid, Link, RecordGate, ScalarField, Section, ShareLink,
-    conflict_choices, download_markdown, route_id, use_repo,
+    CollabText, Conflict, ErrorLine, FieldGrid, Link, LinkSelect, RecordGate, ScalarField, Section,
+    ShareLink, conflict_choices, download_markdown, route_id, use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
@@ -190,9 +190,7 @@ fn StatusControl(
                     <button class="button subtle" on:click=move |_| holding.set(false)>"Cancel"</button>
                 </div>
             </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert" data-testid="status-error">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error testid="status-error"/>
             <Conflict label="Status" candidates=conflicts on_pick=Callback::new(settle)/>
         </div>
     }
@@ -205,11 +203,7 @@ fn Links(doc: DocumentId) -> impl IntoView {
     let repo = use_repo();
     let data = use_escalation_data();
     let error = RwSignal::new(None::<String>);
-    let plans = Signal::derive(move || {
-        titled(&repo.get(), &RecordKind::AccountPlan, |d| {
-            AccountPlan::text(d, PlanField::Title)
-        })
-    });
+    let plans = plan_titles();
     let issues = Signal::derive(move || data.issues.get().to_vec());
     let new_issue = move |_| {
         let repo = repo.get();
@@ -228,99 +222,7 @@ fn Links(doc: DocumentId) -> impl IntoView {
         <LinkSelect doc field=PLAN options=plans noun="plan" base="/plans"/>
         <LinkSelect doc field=SYSTEMIC options=issues noun="systemic issue" base="/systemic"/>
         <button class="button subtle" on:click=new_issue data-testid="new-systemic">"+ New systemic issue from this"</button>
-        <Show when=move || error.get().is_some()>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-        </Show>
-    }
-}
-
-#[component]
-fn LinkSelect(
-    doc: DocumentId,
-    field: Field,
-    options: Signal<Vec<(DocumentId, String)>>,
-    noun: &'static str,
-    base: &'static str,
-) -> impl IntoView {
-    let repo = use_repo();
-    let error = RwSignal::new(None::<String>);
-    let value = Memo::new(move |_| {
-        repo.get()
-            .read(doc, |d| field.read(d, &ROOT).unwrap_or_default())
-            .unwrap_or_default()
-    });
-    // How a linked record reads: its title, "Untitled …", or — for one not
-    // on this device (yet) — saying so.
-    let label = move |title: Option<String>| match title {
-        Some(t) if t.is_empty() => format!("Untitled {noun}"),
-        Some(t) => t,
-        None => format!("A {noun} not on this device"),
-    };
-    let title_of = move |id: &str| {
-        let id = DocumentId::parse(id).ok();
-        label(
-            options
-                .read()
-                .iter()
-                .find(|(o, _)| Some(*o) == id)
-                .map(|(_, t)| t.clone()),
-        )
-    };
-    let conflicts = Signal::derive(move || {
-        repo.get()
-            .read(doc, |d| conflict_choices(d, field, &ROOT))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(v, _, by)| {
-                let shown = if v.is_empty() {
-                    String::new()
-                } else {
-                    title_of(&v)
-                };
-                (v, shown, by)
-            })
-            .collect::<Vec<_>>()
-    });
-    let set = move |v: String| {
-        let result = repo.get().edit(doc, |d| field.write(d, &ROOT, &v, ""));
-        error.set(result.err().map(|e| e.to_string()));
-    };
-    let select_id = format!("link-{}", field.key);
-    view! {
-        <div class="field">
-            <label class="field-label" for=select_id.clone()>{field.label}</label>
-            <div class="link-row">
-                <select
-                    id=select_id
-                    class="field-input field-select"
-                    data-field=field.key
-                    prop:value=move || value.get()
-                    on:change=move |e| set(event_target_value(&e))
-                >
-                    <option value="">"— none —"</option>
-                    {move || {
-                        let current = DocumentId::parse(&value.get()).ok();
-                        let mut all: Vec<(DocumentId, Option<String>)> =
-                            options.get().into_iter().map(|(id, t)| (id, Some(t))).collect();
-                        // A link to a record not (yet) on this device stays selectable.
-                        if let Some(current) = current.filter(|c| !all.iter().any(|(id, _)| id == c)) {
-                            all.push((current, None));
-                        }
-                        all.into_iter()
-                            .map(|(id, title)| view! { <option value=id.to_string()>{label(title)}</option> })
-                            .collect_view()
-                    }}
-                </select>
-                {move || {
-                    let v = value.get();
-                    (!v.is_empty()).then(|| view! { <Link href=format!("{base}/{v}") attr:class="button subtle">"Open"</Link> })
-                }}
-            </div>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
-            <Conflict label=field.label candidates=conflicts on_pick=Callback::new(set)/>
-        </div>
+        <ErrorLine error=error/>
     }
 }
 
@@ -339,9 +241,7 @@ fn ExportTimeline(doc: DocumentId) -> impl IntoView {
         <div class="esc-export">
             <button class="button subtle" on:click=export data-testid="export-timeline">"Export customer timeline"</button>
             <p class="hint">"Markdown with the customer-shareable notes only."</p>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
         </div>
     }
 }

@@ -13,6 +13,7 @@ use super::export::ExportButtons;
 use super::history::History;
 use super::pipeline::PipelineChart;
 use super::stakeholders::StakeholderMap;
+use crate::features::agreements::PlanAgreements;
 use crate::features::escalations::PlanEscalations;
 use crate::ui::{
     CollabText, FieldGrid, ItemList, Link, RecordGate, Section, ShareLink, route_id, use_repo,
@@ -98,6 +99,9 @@ fn PlanEditor(id: DocumentId) -> impl IntoView {
                         <ItemList doc=id spec=STAKEHOLDERS/>
                     </Section>
                     <Section anchor="installed-base" title="Installed base and agreements">
+                        <h3>"Agreements for this plan"</h3>
+                        <PlanAgreements plan=id/>
+                        <h3>{INSTALLED_BASE.title}</h3>
                         <ItemList doc=id spec=INSTALLED_BASE/>
                     </Section>
                     <Section anchor="pipeline" title="Pipeline">

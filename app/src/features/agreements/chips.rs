@@ -1,0 +1,165 @@
+//! How an agreement shows in lists: its stage, the countdown to fiscal
+//! close, blocked and stuck flags; and the agreements an account plan's
+//! page lists.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use model::spec::days_to_date;
+use model::{AgreementSummary, CLOSE_SOON_DAYS, Money, Stage};
+use protocol::DocumentId;
+
+use super::data::use_agreement_data;
+use crate::ui::Link;
+
+/// An agreement as lists show it now: its summary, the countdown to fiscal
+/// close and, if it is stuck, for how many days. Views built from it hold
+/// no timers of their own; they are rebuilt when what they show changes.
+#[derive(Clone, PartialEq)]
+pub struct Shown {
+    pub id: DocumentId,
+    pub summary: Arc<AgreementSummary>,
+    /// ("overdue" | "soon" | "due", words), see [`close_words`].
+    pub close: Option<(&'static str, String)>,
+    pub stuck: Option<i64>,
+}
+
+impl Shown {
+    /// `summary` on day `today` (in the person's time zone) at `now_ms`,
+    /// stuck after `stuck_days`.
+    pub fn new(
+        id: DocumentId,
+        summary: Arc<AgreementSummary>,
+        today: i64,
+        now_ms: i64,
+        stuck_days: i64,
+    ) -> Shown {
+        let close = summary
+            .days_to_close(today)
+            .filter(|_| summary.stage != Stage::Processed)
+            .map(close_words);
+        let stuck = summary
+            .is_stuck(now_ms, stuck_days)
+            .then(|| summary.days_in_stage(now_ms));
+        Shown {
+            id,
+            summary,
+            close,
+            stuck,
+        }
+    }
+
+    /// The countdown's state, for styling.
+    pub fn close_state(&self) -> Option<&'static str> {
+        self.close.as_ref().map(|(state, _)| *state)
+    }
+
+    /// The title, or a word for an agreement that has none yet.
+    pub fn title(&self) -> String {
+        let title = &self.summary.title;
+        if title.trim().is_empty() {
+            "Untitled agreement".to_owned()
+        } else {
+            title.clone()
+        }
+    }
+
+    /// The value, or nothing.
+    pub fn value(&self) -> String {
+        self.summary
+            .value
+            .as_ref()
+            .map(Money::to_string)
+            .unwrap_or_default()
+    }
+
+    pub fn href(&self) -> String {
+        format!("/agreements/{}", self.id)
+    }
+}
+
+/// The countdown to a fiscal close `days` away, as a state for styling and
+/// words: ("overdue" | "soon" | "due", "Closes in 12 days").
+fn close_words(days: i64) -> (&'static str, String) {
+    let plural = |n: i64| if n == 1 { "" } else { "s" };
+    match days {
+        ..0 => (
+            "overdue",
+            format!("{} day{} past close", -days, plural(-days)),
+        ),
+        0 => ("soon", "Closes today".to_owned()),
+        1..=CLOSE_SOON_DAYS => ("soon", format!("Closes in {days} day{}", plural(days))),
+        _ => ("due", format!("Closes in {days} days")),
+    }
+}
+
+/// A calendar date (days since 1970-01-01) as stored, `YYYY-MM-DD`.
+pub fn date_label(days: i64) -> String {
+    let (y, m, d) = days_to_date(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+pub fn stage_pill(stage: Stage) -> impl IntoView + use<> {
+    view! { <span class="status-pill stage-pill" data-stage=stage.value()>{stage.label()}</span> }
+}
+
+/// The countdown to fiscal close, and whether the agreement is blocked or
+/// stuck.
+pub fn flags(shown: &Shown) -> impl IntoView + use<> {
+    let blocked = shown.summary.blocked_by;
+    let flags = [
+        shown
+            .close
+            .clone()
+            .map(|(state, text)| ("timer countdown", state, text)),
+        (blocked > 0).then(|| ("flag blocked-flag", "", format!("Blocked · {blocked}"))),
+        shown
+            .stuck
+            .map(|days| ("flag stuck-flag", "", format!("Stuck · {days} d"))),
+    ];
+    view! {
+        <span class="agr-flags">
+            {flags
+                .into_iter()
+                .flatten()
+                .map(|(class, state, text)| {
+                    view! { <span class=class data-close=(!state.is_empty()).then_some(state)>{text}</span> }
+                })
+                .collect_view()}
+        </span>
+    }
+}
+
+/// The agreements linked to account plan `plan`, soonest fiscal close
+/// first, for the plan's installed-base section.
+#[component]
+pub fn PlanAgreements(plan: DocumentId) -> impl IntoView {
+    let data = use_agreement_data();
+    let me = plan.to_string();
+    let rows = data.shown(Box::new(move |a| a.summary.plan == me));
+    view! {
+        <ul
+            class="linked-list"
+            role="list"
+            data-testid="plan-agreements"
+            data-empty="No agreement links to this plan. Link one from the agreement's page."
+        >
+            {move || {
+                rows.get()
+                    .iter()
+                    .map(|a| {
+                        let title = a.title();
+                        view! {
+                            <li class="linked-row">
+                                {stage_pill(a.summary.stage)}
+                                <Link href=a.href()>{title}</Link>
+                                <span class="esc-cell-sub">{a.value()}</span>
+                                {flags(a)}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}

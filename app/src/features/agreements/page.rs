@@ -1,0 +1,105 @@
+//! One agreement: its header with the countdown, the stage control, what
+//! blocks it, notes, the stage history, the details, who owns each stage,
+//! and the link to an account plan.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use model::Agreement;
+use model::agreement_schema::{DETAILS, NOTES, PLAN, STAGE_OWNERS, TITLE};
+use protocol::DocumentId;
+
+use super::chips::{flags, stage_pill};
+use super::data::use_agreement_data;
+use super::stages::{Blockers, StageControl, StageHistory};
+use crate::features::records::plan_titles;
+use crate::ui::{
+    CollabText, FieldGrid, Link, LinkSelect, RecordGate, Section, ShareLink, route_id, use_repo,
+};
+use crate::util::relative_time;
+
+#[component]
+pub fn AgreementPage() -> impl IntoView {
+    let id = route_id();
+    view! {
+        <section class="page agreement">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <Link href="/agreements">"← All agreements"</Link>
+            </nav>
+            {move || match id() {
+                Some(id) => view! { <AgreementEditor id/> }.into_any(),
+                None => view! { <p class="banner banner-error" role="alert">"This link does not point to an agreement."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn AgreementEditor(id: DocumentId) -> impl IntoView {
+    let repo = use_repo();
+    let data = use_agreement_data();
+    let summary = Memo::new(move |_| {
+        repo.get()
+            .read(id, |d| Agreement::summary(d).ok())
+            .flatten()
+            .unwrap_or_default()
+    });
+    let untitled = move || summary.get_untracked().title.is_empty();
+    let since = move || {
+        let s = summary.get();
+        let now = data.now.get();
+        let days = s.days_in_stage(now);
+        let plural = if days == 1 { "" } else { "s" };
+        format!(
+            "In {} for {days} day{plural} · opened {}",
+            s.stage.label().to_lowercase(),
+            relative_time(s.created_at, now)
+        )
+    };
+    view! {
+        <RecordGate doc=id noun="agreement">
+            <article class="esc-sheet agr-sheet">
+                <header class="esc-head">
+                    <CollabText doc=id key=TITLE.key label="Agreement title" placeholder="Customer, agreement and period, e.g. Contoso EA renewal FY27" autofocus=untitled() quiet_label=true/>
+                    <div class="esc-head-meta">
+                        {move || {
+                            let s = summary.get();
+                            let stage = s.stage;
+                            (stage_pill(stage), flags(&data.show(id, Arc::new(s))))
+                        }}
+                        <span class="hint">{since}</span>
+                    </div>
+                </header>
+                <StageControl doc=id summary/>
+                <div class="esc-columns">
+                    <div class="esc-main">
+                        <Section anchor="blockers" title="Blocked by">
+                            <Blockers doc=id stage=Memo::new(move |_| summary.get().stage)/>
+                        </Section>
+                        <Section anchor="notes" title="Notes">
+                            <CollabText doc=id key=NOTES.key label=NOTES.label multiline=true quiet_label=true placeholder="Terms agreed, contacts at the licensing desk, what the customer's procurement needs."/>
+                        </Section>
+                        <Section anchor="history" title="Stage history">
+                            <StageHistory doc=id/>
+                        </Section>
+                    </div>
+                    <aside class="esc-side" aria-label="Details">
+                        <Section anchor="details" title="Details">
+                            <FieldGrid doc=id fields=DETAILS/>
+                        </Section>
+                        <Section anchor="owners" title="Stage owners">
+                            <FieldGrid doc=id fields=STAGE_OWNERS/>
+                        </Section>
+                        <Section anchor="links" title="Links">
+                            <LinkSelect doc=id field=PLAN options=plan_titles() noun="plan" base="/plans"/>
+                        </Section>
+                    </aside>
+                </div>
+                <footer class="plan-foot">
+                    <span class="hint">"Saved on this device as you type."</span>
+                    <ShareLink doc=id/>
+                </footer>
+            </article>
+        </RecordGate>
+    }
+}
