@@ -10,11 +10,11 @@ use model::{AgreementSummary, CLOSE_SOON_DAYS, Money, Stage};
 use protocol::DocumentId;
 
 use super::data::use_agreement_data;
-use crate::ui::Link;
+use crate::ui::{Markup, MarkupView};
 
 /// An agreement as lists show it now: its summary, the countdown to fiscal
-/// close and, if it is stuck, for how many days. Views built from it hold
-/// no timers of their own; they are rebuilt when what they show changes.
+/// close and, if it is stuck, for how many days. Lists are drawn from it,
+/// and drawn again only when what they show changes.
 #[derive(Clone, PartialEq)]
 pub struct Shown {
     pub id: DocumentId,
@@ -49,18 +49,18 @@ impl Shown {
         }
     }
 
-    /// The countdown's state, for styling.
-    pub fn close_state(&self) -> Option<&'static str> {
-        self.close.as_ref().map(|(state, _)| *state)
+    /// The countdown's state, for styling ("" without one).
+    pub fn close_state(&self) -> &'static str {
+        self.close.as_ref().map_or("", |(state, _)| state)
     }
 
-    /// The title, or a word for an agreement that has none yet.
-    pub fn title(&self) -> String {
-        let title = &self.summary.title;
-        if title.trim().is_empty() {
-            "Untitled agreement".to_owned()
+    /// Who has the agreement now: its stage's owner, else its owner.
+    pub fn holder(&self) -> &str {
+        let s = &self.summary;
+        if s.stage_owner.is_empty() {
+            &s.owner
         } else {
-            title.clone()
+            &s.stage_owner
         }
     }
 
@@ -73,8 +73,43 @@ impl Shown {
             .unwrap_or_default()
     }
 
+    /// The title, or a word for an agreement that has none yet.
+    pub fn title(&self) -> &str {
+        let title = &self.summary.title;
+        if title.trim().is_empty() {
+            "Untitled agreement"
+        } else {
+            title
+        }
+    }
+
     pub fn href(&self) -> String {
         format!("/agreements/{}", self.id)
+    }
+
+    /// A link to the agreement's page, by its title.
+    pub fn link(&self, m: &mut Markup) {
+        m.leaf("a", &[("href", &self.href())], self.title());
+    }
+
+    /// The countdown to fiscal close, and whether it is blocked or stuck.
+    pub fn flags(&self, m: &mut Markup) {
+        m.open("span", &[("class", "agr-flags")]);
+        if let Some((state, text)) = &self.close {
+            m.leaf(
+                "span",
+                &[("class", "timer countdown"), ("data-close", state)],
+                text,
+            );
+        }
+        let blocked = self.summary.blocked_by;
+        if blocked > 0 {
+            m.span("flag blocked-flag", &format!("Blocked · {blocked}"));
+        }
+        if let Some(days) = self.stuck {
+            m.span("flag stuck-flag", &format!("Stuck · {days} d"));
+        }
+        m.close("span");
     }
 }
 
@@ -99,35 +134,15 @@ pub fn date_label(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-pub fn stage_pill(stage: Stage) -> impl IntoView + use<> {
-    view! { <span class="status-pill stage-pill" data-stage=stage.value()>{stage.label()}</span> }
-}
-
-/// The countdown to fiscal close, and whether the agreement is blocked or
-/// stuck.
-pub fn flags(shown: &Shown) -> impl IntoView + use<> {
-    let blocked = shown.summary.blocked_by;
-    let flags = [
-        shown
-            .close
-            .clone()
-            .map(|(state, text)| ("timer countdown", state, text)),
-        (blocked > 0).then(|| ("flag blocked-flag", "", format!("Blocked · {blocked}"))),
-        shown
-            .stuck
-            .map(|days| ("flag stuck-flag", "", format!("Stuck · {days} d"))),
-    ];
-    view! {
-        <span class="agr-flags">
-            {flags
-                .into_iter()
-                .flatten()
-                .map(|(class, state, text)| {
-                    view! { <span class=class data-close=(!state.is_empty()).then_some(state)>{text}</span> }
-                })
-                .collect_view()}
-        </span>
-    }
+pub fn stage_pill(m: &mut Markup, stage: Stage) {
+    m.leaf(
+        "span",
+        &[
+            ("class", "status-pill stage-pill"),
+            ("data-stage", stage.value()),
+        ],
+        stage.label(),
+    );
 }
 
 /// The agreements linked to account plan `plan`, soonest fiscal close
@@ -137,29 +152,27 @@ pub fn PlanAgreements(plan: DocumentId) -> impl IntoView {
     let data = use_agreement_data();
     let me = plan.to_string();
     let rows = data.shown(Box::new(move |a| a.summary.plan == me));
-    view! {
-        <ul
-            class="linked-list"
-            role="list"
-            data-testid="plan-agreements"
-            data-empty="No agreement links to this plan. Link one from the agreement's page."
-        >
-            {move || {
-                rows.get()
-                    .iter()
-                    .map(|a| {
-                        let title = a.title();
-                        view! {
-                            <li class="linked-row">
-                                {stage_pill(a.summary.stage)}
-                                <Link href=a.href()>{title}</Link>
-                                <span class="esc-cell-sub">{a.value()}</span>
-                                {flags(a)}
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
-    }
+    let html = Memo::new(move |_| {
+        let mut m = Markup::default();
+        m.open(
+            "ul",
+            &[
+                ("class", "linked-list"),
+                (
+                    "data-empty",
+                    "No agreement links to this plan. Link one from the agreement's page.",
+                ),
+            ],
+        );
+        for a in rows.read().iter() {
+            m.open("li", &[("class", "linked-row")]);
+            stage_pill(&mut m, a.summary.stage);
+            a.link(&mut m);
+            m.span("esc-cell-sub", &a.value());
+            a.flags(&mut m);
+            m.close("li");
+        }
+        m.close("ul").finish()
+    });
+    view! { <MarkupView html class="plan-agreements" testid="plan-agreements"/> }
 }

@@ -8,9 +8,9 @@ use model::agreement_schema::{OWNER, TYPES};
 use model::spec::choice_label;
 use model::{Agreement, Money, RecordKind, Stage};
 
-use super::chips::{Shown, date_label, flags, stage_pill};
+use super::chips::{Shown, date_label, stage_pill};
 use super::data::use_agreement_data;
-use crate::ui::{ErrorLine, Link, ListHead, list_shortcuts, use_navigate, use_repo};
+use crate::ui::{ErrorLine, ListHead, Markup, MarkupView, list_shortcuts, use_navigate, use_repo};
 use crate::util::now_ms;
 
 /// Cards per board column before "n more".
@@ -29,16 +29,6 @@ fn total<'a>(rows: impl Iterator<Item = &'a Shown>) -> String {
         .map(Money::to_string)
         .collect::<Vec<_>>()
         .join(" + ")
-}
-
-/// Who has the agreement now: its stage's owner, else its owner.
-fn holder(a: &Shown) -> &str {
-    let s = &a.summary;
-    if s.stage_owner.is_empty() {
-        &s.owner
-    } else {
-        &s.stage_owner
-    }
 }
 
 #[component]
@@ -94,11 +84,7 @@ pub fn AgreementList() -> impl IntoView {
             .iter()
             .filter(|a| a.summary.stage != Stage::Processed)
             .collect();
-        let count = |state: &str| {
-            open.iter()
-                .filter(|a| a.close_state() == Some(state))
-                .count()
-        };
+        let count = |state: &str| open.iter().filter(|a| a.close_state() == state).count();
         format!(
             "{} open of {} · {} past fiscal close · {} closing within {} days · {} stuck",
             open.len(),
@@ -109,6 +95,14 @@ pub fn AgreementList() -> impl IntoView {
             open.iter().filter(|a| a.stuck.is_some()).count()
         )
     };
+    let html = Memo::new(move |_| {
+        let rows = filtered.read();
+        if board.get() {
+            board_markup(&rows)
+        } else {
+            table_markup(&rows)
+        }
+    });
 
     view! {
         <section class="page agreements" aria-labelledby="agr-heading">
@@ -168,87 +162,121 @@ pub fn AgreementList() -> impl IntoView {
                     </div>
                 </div>
                 <ErrorLine error=setting_error/>
-                {move || if board.get() { board_view(&filtered.read()).into_any() } else { table_view(&filtered.read()).into_any() }}
+                <MarkupView html class="agr-view"/>
             </Show>
         </section>
     }
 }
 
 /// A column per stage, with its count and total value.
-fn board_view(rows: &[Shown]) -> impl IntoView + use<> {
-    let columns = Stage::ALL.iter().map(|stage| {
-        let cards = || rows.iter().filter(|a| a.summary.stage == *stage);
+fn board_markup(rows: &[Shown]) -> String {
+    let mut m = Markup::default();
+    m.open(
+        "div",
+        &[("class", "board agr-board"), ("data-testid", "agr-board")],
+    );
+    for stage in Stage::ALL {
+        let cards = || rows.iter().filter(|a| a.summary.stage == stage);
         let count = cards().count();
-        view! {
-            <section class="board-column" data-stage=stage.value() aria-label=stage.label()>
-                <h2 class="board-title">{stage.label()} <span class="count">{count}</span></h2>
-                <p class="board-sum">{total(cards())}</p>
-                <ul class="board-cards" role="list">
-                    {cards().take(COLUMN).map(card).collect_view()}
-                </ul>
-                {(count > COLUMN).then(|| view! {
-                    <p class="board-more">{format!("{} more — use the list to see them all", count - COLUMN)}</p>
-                })}
-            </section>
+        m.open(
+            "section",
+            &[
+                ("class", "board-column"),
+                ("data-stage", stage.value()),
+                ("aria-label", stage.label()),
+            ],
+        )
+        .open("h2", &[("class", "board-title")])
+        .text(stage.label())
+        .span("count", &count.to_string())
+        .close("h2")
+        .leaf("p", &[("class", "board-sum")], &total(cards()))
+        .open("ul", &[("class", "board-cards"), ("role", "list")]);
+        for a in cards().take(COLUMN) {
+            let stuck = if a.stuck.is_some() { "true" } else { "" };
+            let who: Vec<&str> = [a.summary.customer.as_str(), a.holder()]
+                .into_iter()
+                .filter(|v| !v.is_empty())
+                .collect();
+            m.open(
+                "li",
+                &[
+                    ("class", "esc-card agr-card"),
+                    ("data-close", a.close_state()),
+                    ("data-stuck", stuck),
+                ],
+            );
+            m.open("a", &[("href", &a.href())])
+                .span("esc-card-title", a.title())
+                .span("esc-card-who", &who.join(" · "))
+                .span("agr-value", &a.value());
+            a.flags(&mut m);
+            m.close("a").close("li");
         }
-    });
-    view! { <div class="board agr-board" data-testid="agr-board">{columns.collect_view()}</div> }
-}
-
-fn card(a: &Shown) -> impl IntoView + use<> {
-    let who: Vec<&str> = [a.summary.customer.as_str(), holder(a)]
-        .into_iter()
-        .filter(|v| !v.is_empty())
-        .collect();
-    let inside = (a.title(), who.join(" · "), a.value(), flags(a));
-    view! {
-        <li class="esc-card agr-card" data-close=a.close_state() data-stuck=a.stuck.map(|_| "true")>
-            <Link href=a.href()>
-                <span class="esc-card-title">{inside.0}</span>
-                <span class="esc-card-who">{inside.1}</span>
-                <span class="agr-value">{inside.2}</span>
-                {inside.3}
-            </Link>
-        </li>
+        m.close("ul");
+        if count > COLUMN {
+            let more = format!("{} more — use the list to see them all", count - COLUMN);
+            m.leaf("p", &[("class", "board-more")], &more);
+        }
+        m.close("section");
     }
+    m.close("div").finish()
 }
 
 /// Every agreement as a row, soonest fiscal close first.
-fn table_view(rows: &[Shown]) -> impl IntoView + use<> {
-    view! {
-        <div class="table-wrap">
-            <table class="esc-table agr-table" data-testid="agr-table">
-                <thead>
-                    <tr>
-                        <th>"Agreement"</th>
-                        <th>"Type"</th>
-                        <th>"Stage"</th>
-                        <th>"Stage owner"</th>
-                        <th class="num">"Value"</th>
-                        <th aria-sort="ascending">"Fiscal close"</th>
-                        <th>"Countdown"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.iter().map(|a| {
-                        let title = a.title();
-                        view! {
-                        <tr data-close=a.close_state()>
-                            <td class="esc-cell-title">
-                                <Link href=a.href()>{title}</Link>
-                                <span class="esc-cell-sub">{a.summary.customer.clone()}</span>
-                            </td>
-                            <td>{choice_label(TYPES, &a.summary.agreement_type)}</td>
-                            <td>{stage_pill(a.summary.stage)}</td>
-                            <td>{holder(a).to_owned()}</td>
-                            <td class="num">{a.value()}</td>
-                            <td>{a.summary.fiscal_close.map(date_label)}</td>
-                            <td>{flags(a)}</td>
-                        </tr>
-                    }}).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        {rows.is_empty().then(|| view! { <p class="empty">"No agreement matches these filters."</p> })}
+fn table_markup(rows: &[Shown]) -> String {
+    let mut m = Markup::default();
+    m.open("div", &[("class", "table-wrap")])
+        .open(
+            "table",
+            &[
+                ("class", "esc-table agr-table"),
+                ("data-testid", "agr-table"),
+            ],
+        )
+        .open("thead", &[])
+        .open("tr", &[]);
+    for (head, class) in [
+        ("Agreement", ""),
+        ("Type", ""),
+        ("Stage", ""),
+        ("Stage owner", ""),
+        ("Value", "num"),
+        ("Fiscal close", ""),
+        ("Countdown", ""),
+    ] {
+        m.leaf("th", &[("class", class)], head);
     }
+    m.close("tr").close("thead").open("tbody", &[]);
+    for a in rows {
+        let s = &a.summary;
+        m.open("tr", &[("data-close", a.close_state())])
+            .open("td", &[("class", "esc-cell-title")]);
+        a.link(&mut m);
+        m.span("esc-cell-sub", &s.customer)
+            .close("td")
+            .leaf("td", &[], &choice_label(TYPES, &s.agreement_type))
+            .open("td", &[]);
+        stage_pill(&mut m, s.stage);
+        m.close("td")
+            .leaf("td", &[], a.holder())
+            .leaf("td", &[("class", "num")], &a.value())
+            .leaf(
+                "td",
+                &[],
+                &s.fiscal_close.map(date_label).unwrap_or_default(),
+            )
+            .open("td", &[]);
+        a.flags(&mut m);
+        m.close("td").close("tr");
+    }
+    m.close("tbody").close("table").close("div");
+    if rows.is_empty() {
+        m.leaf(
+            "p",
+            &[("class", "empty")],
+            "No agreement matches these filters.",
+        );
+    }
+    m.finish()
 }

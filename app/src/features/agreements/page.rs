@@ -9,12 +9,13 @@ use model::Agreement;
 use model::agreement_schema::{DETAILS, NOTES, PLAN, STAGE_OWNERS, TITLE};
 use protocol::DocumentId;
 
-use super::chips::{flags, stage_pill};
+use super::chips::stage_pill;
 use super::data::use_agreement_data;
 use super::stages::{Blockers, StageControl, StageHistory};
 use crate::features::records::plan_titles;
 use crate::ui::{
-    CollabText, FieldGrid, Link, LinkSelect, RecordGate, Section, ShareLink, route_id, use_repo,
+    CollabText, FieldGrid, Link, LinkSelect, Markup, MarkupView, RecordGate, Section, ShareLink,
+    route_id, use_repo,
 };
 use crate::util::relative_time;
 
@@ -62,11 +63,13 @@ fn AgreementEditor(id: DocumentId) -> impl IntoView {
                 <header class="esc-head">
                     <CollabText doc=id key=TITLE.key label="Agreement title" placeholder="Customer, agreement and period, e.g. Contoso EA renewal FY27" autofocus=untitled() quiet_label=true/>
                     <div class="esc-head-meta">
-                        {move || {
+                        <MarkupView html=Memo::new(move |_| {
                             let s = summary.get();
-                            let stage = s.stage;
-                            (stage_pill(stage), flags(&data.show(id, Arc::new(s))))
-                        }}
+                            let mut m = Markup::default();
+                            stage_pill(&mut m, s.stage);
+                            data.show(id, Arc::new(s)).flags(&mut m);
+                            m.finish()
+                        }) class="agr-head-flags"/>
                         <span class="hint">{since}</span>
                     </div>
                 </header>

@@ -3,16 +3,73 @@
 //! people set at once shown to settle; what blocks it; and the history of
 //! its moves.
 
-use std::cmp::Ordering;
-
-use automerge::ROOT;
+use automerge::{AutoCommit, ROOT};
 use leptos::prelude::*;
 use model::agreement_schema::STAGE;
-use model::{Agreement, AgreementSummary, Stage};
+use model::{Agreement, AgreementSummary, ModelError, Stage};
 use protocol::DocumentId;
 
-use crate::ui::{Conflict, ErrorLine, conflict_choices, new_item_id, use_repo};
+use super::chips::stage_pill;
+use crate::ui::{Conflict, ErrorLine, Markup, MarkupView, conflict_choices, new_item_id, use_repo};
 use crate::util::{local_time_label, now_ms};
+
+/// Make an edit to agreement `doc` as the person on this device (`by` is
+/// their name); what went wrong lands in `error`. Returns whether it worked.
+fn edit(
+    doc: DocumentId,
+    error: RwSignal<Option<String>>,
+    f: &dyn Fn(&mut AutoCommit, &str) -> Result<bool, ModelError>,
+) -> bool {
+    let repo = use_repo().get();
+    let by = repo.name.get_untracked();
+    let result = repo.edit(doc, |d| f(d, &by));
+    let worked = result.is_ok();
+    error.set(result.err().map(|e| e.to_string()));
+    worked
+}
+
+/// The flow of stages (each with its owner) and the moves from `from`.
+fn flow_markup(from: Stage, owners: &[String]) -> String {
+    let mut m = Markup::default();
+    m.open(
+        "ol",
+        &[
+            ("class", "status-flow stage-flow"),
+            ("aria-label", "Stage flow"),
+        ],
+    );
+    for (stage, owner) in Stage::ALL.into_iter().zip(owners) {
+        let class = match stage.cmp(&from) {
+            std::cmp::Ordering::Less => "status-step done",
+            std::cmp::Ordering::Equal => "status-step current",
+            std::cmp::Ordering::Greater => "status-step",
+        };
+        m.open("li", &[("class", class), ("data-stage", stage.value())])
+            .span("step-label", stage.label())
+            .span("step-owner", owner)
+            .close("li");
+    }
+    m.close("ol").open("div", &[("class", "status-moves")]);
+    if let Some(to) = from.next() {
+        m.leaf(
+            "button",
+            &[
+                ("class", "button primary"),
+                ("data-action", "move"),
+                ("data-id", to.value()),
+            ],
+            to.verb(),
+        );
+    }
+    if from > Stage::Validation {
+        m.leaf(
+            "button",
+            &[("class", "button subtle"), ("data-action", "back")],
+            "Send back…",
+        );
+    }
+    m.close("div").finish()
+}
 
 #[component]
 pub fn StageControl(
@@ -25,97 +82,71 @@ pub fn StageControl(
     let going_back = RwSignal::new(false);
     let back_to = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let stage = move || summary.get().stage;
     let conflicts = Signal::derive(move || {
         repo.get()
             .read(doc, |d| conflict_choices(d, STAGE, &ROOT))
             .unwrap_or_default()
     });
-    let move_to = move |to: Stage, why: Option<String>| {
-        let repo = repo.get();
-        let by = repo.name.get_untracked();
-        let result = repo.edit(doc, |d| {
-            Agreement::set_stage(d, to, why.as_deref(), &by, &new_item_id(), now_ms())
-        });
-        match result {
-            Ok(_) => {
-                error.set(None);
-                going_back.set(false);
-                reason.set(String::new());
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        }
-    };
-    let send_back = move |_| {
-        let to = Stage::parse(&back_to.get_untracked());
-        match to {
-            Some(to) => move_to(to, Some(reason.get_untracked())),
-            None => error.set(Some("Stage: choose the stage it goes back to".to_owned())),
-        }
-    };
-    let settle = move |value: String| {
-        let Some(to) = Stage::parse(&value) else {
+    let move_to = move |to: Option<Stage>, why: Option<String>| {
+        let Some(to) = to else {
             return;
         };
-        let result = repo.get().edit(doc, |d| Agreement::settle_stage(d, to));
-        error.set(result.err().map(|e| e.to_string()));
+        let moved = edit(doc, error, &|d, by| {
+            Agreement::set_stage(d, to, why.as_deref(), by, &new_item_id(), now_ms())
+        });
+        if moved {
+            going_back.set(false);
+            reason.set(String::new());
+        }
     };
-    // The flow with each stage's owner, and the moves from the current stage.
-    let flow = move || {
-        let from = stage();
+    let flow = Memo::new(move |_| {
         let owners = repo
             .get()
             .read(doc, |d| {
                 Stage::ALL.map(|s| s.owner_field().read(d, &ROOT).unwrap_or_default())
             })
             .unwrap_or_default();
-        let steps = Stage::ALL.iter().zip(owners).map(|(s, owner)| {
-            let class = match s.cmp(&from) {
-                Ordering::Less => "status-step done",
-                Ordering::Equal => "status-step current",
-                Ordering::Greater => "status-step",
-            };
-            view! {
-                <li class=class data-stage=s.value()>
-                    <span class="step-label">{s.label()}</span>
-                    <span class="step-owner">{owner}</span>
-                </li>
-            }
-        });
-        let forward = from.next().map(|to| view! {
-            <button class="button primary" data-move=to.value() on:click=move |_| move_to(to, None)>{to.verb()}</button>
-        });
-        let back = (from > Stage::Validation).then(|| {
-            view! {
-                <button class="button subtle" data-move="back" on:click=move |_| {
-                    back_to.set(Stage::ALL[from as usize - 1].value().to_owned());
-                    going_back.set(true);
-                }>"Send back…"</button>
-            }
-        });
-        view! {
-            <ol class="status-flow stage-flow" aria-label="Stage flow">{steps.collect_view()}</ol>
-            <div class="status-moves">{forward}{back}</div>
+        flow_markup(summary.get().stage, &owners)
+    });
+    let act = move |(action, id): (String, String)| match action.as_str() {
+        "move" => move_to(Stage::parse(&id), None),
+        _ => {
+            let from = summary.get_untracked().stage;
+            back_to.set(
+                Stage::ALL[(from as usize).saturating_sub(1)]
+                    .value()
+                    .to_owned(),
+            );
+            going_back.set(true);
+        }
+    };
+    let settle = move |value: String| {
+        if let Some(to) = Stage::parse(&value) {
+            edit(doc, error, &|d, _| {
+                Agreement::settle_stage(d, to).map(|()| true)
+            });
         }
     };
     view! {
         <div class="status-control stage-control" role="group" aria-label="Stage">
-            {flow}
+            <MarkupView html=flow class="stage-moves" on_action=Callback::new(act)/>
             <Show when=move || going_back.get()>
-                <form class="hold-form back-form" on:submit=move |e| { e.prevent_default(); send_back(()); }>
+                <form
+                    class="hold-form back-form"
+                    on:submit=move |e| {
+                        e.prevent_default();
+                        move_to(Stage::parse(&back_to.get_untracked()), Some(reason.get_untracked()));
+                    }
+                >
                     <label for="back-to">"Back to"</label>
                     <select id="back-to" class="field-input field-select" bind:value=back_to>
-                        {move || {
-                            let from = stage();
-                            Stage::ALL
-                                .iter()
-                                .filter(|s| **s < from)
-                                .map(|s| view! { <option value=s.value()>{s.label()}</option> })
-                                .collect_view()
-                        }}
+                        {Stage::ALL
+                            .iter()
+                            .filter(|s| **s < summary.get_untracked().stage)
+                            .map(|s| view! { <option value=s.value()>{s.label()}</option> })
+                            .collect_view()}
                     </select>
                     <input
-                        id="back-reason"
                         class="field-input"
                         placeholder="Why? e.g. the customer asked for new terms"
                         aria-label="Why it goes back"
@@ -125,7 +156,7 @@ pub fn StageControl(
                     <button class="button subtle" type="button" on:click=move |_| going_back.set(false)>"Cancel"</button>
                 </form>
             </Show>
-            <ErrorLine error=error testid="stage-error"/>
+            <ErrorLine error testid="stage-error"/>
             <Conflict label="Stage" candidates=conflicts on_pick=Callback::new(settle)/>
         </div>
     }
@@ -139,59 +170,88 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
     let repo = use_repo();
     let error = RwSignal::new(None::<String>);
     let draft = RwSignal::new(String::new());
-    let edit =
-        move |f: &dyn Fn(&mut automerge::AutoCommit, &str) -> Result<(), model::ModelError>| {
-            let repo = repo.get();
-            let by = repo.name.get_untracked();
-            let result = repo.edit(doc, |d| f(d, &by));
-            error.set(result.err().map(|e| e.to_string()));
-        };
-    let add = move || {
-        let text = draft.get_untracked();
-        let at = stage.get_untracked();
-        edit(&|d, by| {
-            Agreement::add_blocker(d, &new_item_id(), at, &text, by, now_ms()).map(|_| ())
-        });
-        if error.read_untracked().is_none() {
-            draft.set(String::new());
-        }
-    };
-    let blockers = move || {
+    let html = Memo::new(move |_| {
         let mut all = repo
             .get()
             .read(doc, |d| Agreement::blockers(d).unwrap_or_default())
             .unwrap_or_default();
         model::sort::sort_by_key(&mut all, |b| b.resolved_at.is_some());
-        all
+        let mut m = Markup::default();
+        m.open(
+            "ul",
+            &[
+                ("class", "blockers"),
+                ("data-empty", "Nothing blocks this agreement."),
+            ],
+        );
+        for b in all {
+            let (resolved, action, meta) = match b.resolved_at {
+                Some(_) => (
+                    "true",
+                    "Reopen",
+                    format!("Raised by {} · resolved by {}", b.by, b.resolved_by),
+                ),
+                None => (
+                    "false",
+                    "Resolve",
+                    format!("Raised by {} · {}", b.by, local_time_label(b.at)),
+                ),
+            };
+            m.open(
+                "li",
+                &[
+                    ("class", "blocker"),
+                    ("data-blocker", &b.id),
+                    ("data-resolved", resolved),
+                ],
+            );
+            stage_pill(&mut m, b.stage);
+            m.span("blocker-text", &b.text)
+                .span("blocker-meta", &meta)
+                .open("span", &[("class", "blocker-tools")])
+                .leaf(
+                    "button",
+                    &[
+                        ("class", "button subtle"),
+                        ("data-action", action),
+                        ("data-id", &b.id),
+                    ],
+                    action,
+                )
+                .leaf(
+                    "button",
+                    &[
+                        ("class", "icon-button danger"),
+                        ("data-action", "Remove"),
+                        ("data-id", &b.id),
+                        ("aria-label", "Remove blocker"),
+                        ("title", "Remove"),
+                    ],
+                    "✕",
+                )
+                .close("span")
+                .close("li");
+        }
+        m.close("ul").finish()
+    });
+    let act = move |(action, id): (String, String)| {
+        edit(doc, error, &|d, by| match action.as_str() {
+            "Remove" => Agreement::remove_blocker(d, &id).map(|()| true),
+            resolve => Agreement::resolve_blocker(d, &id, resolve == "Resolve", by, now_ms()),
+        });
+    };
+    let add = move || {
+        let text = draft.get_untracked();
+        let at = stage.get_untracked();
+        let added = edit(doc, error, &|d, by| {
+            Agreement::add_blocker(d, &new_item_id(), at, &text, by, now_ms()).map(|_| true)
+        });
+        if added {
+            draft.set(String::new());
+        }
     };
     view! {
-        <ul class="blockers" role="list" data-testid="blockers" data-empty="Nothing blocks this agreement.">
-            {move || blockers().into_iter().map(|b| {
-                let id = b.id.clone();
-                let resolved = b.resolved_at.is_some();
-                let toggle = {
-                    let id = id.clone();
-                    move |_| edit(&|d, by| Agreement::resolve_blocker(d, &id, !resolved, by, now_ms()).map(|_| ()))
-                };
-                let remove = move |_| edit(&|d, _| Agreement::remove_blocker(d, &id));
-                let meta = if resolved {
-                    format!("Raised by {} · resolved by {}", b.by, b.resolved_by)
-                } else {
-                    format!("Raised by {} · {}", b.by, local_time_label(b.at))
-                };
-                view! {
-                    <li class="blocker" data-blocker=b.id.clone() data-resolved=resolved.to_string()>
-                        <span class="status-pill stage-pill" data-stage=b.stage.value()>{b.stage.label()}</span>
-                        <span class="blocker-text">{b.text}</span>
-                        <span class="blocker-meta">{meta}</span>
-                        <span class="blocker-tools">
-                            <button class="button subtle" data-action="resolve" on:click=toggle>{if resolved { "Reopen" } else { "Resolve" }}</button>
-                            <button class="icon-button danger" aria-label="Remove blocker" title="Remove" on:click=remove>"✕"</button>
-                        </span>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+        <MarkupView html class="blocker-list" testid="blockers" on_action=Callback::new(act)/>
         <form class="blocker-form" on:submit=move |e| { e.prevent_default(); add(); }>
             <input
                 class="field-input"
@@ -202,7 +262,7 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
             />
             <button class="button" type="submit">"Add blocker"</button>
         </form>
-        <ErrorLine error=error/>
+        <ErrorLine error/>
     }
 }
 
@@ -210,23 +270,33 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
 #[component]
 pub fn StageHistory(doc: DocumentId) -> impl IntoView {
     let repo = use_repo();
-    let moves = move || {
-        repo.get()
+    let html = Memo::new(move |_| {
+        let moves = repo
+            .get()
             .read(doc, |d| Agreement::history(d).unwrap_or_default())
-            .unwrap_or_default()
-    };
-    view! {
-        <ol class="stage-history" data-testid="stage-history" data-empty="No stage change yet.">
-            {move || moves().into_iter().map(|m| {
-                let from = m.from.map(|s| s.label()).unwrap_or("?");
-                view! {
-                    <li data-to=m.to.value()>
-                        <span class="history-move">{format!("{from} → {}", m.to.label())}</span>
-                        <span class="hint">{format!("{} · {}", m.by, local_time_label(m.at))}</span>
-                        {(!m.reason.is_empty()).then(|| view! { <span class="history-reason">{m.reason}</span> })}
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
-    }
+            .unwrap_or_default();
+        let mut m = Markup::default();
+        m.open(
+            "ol",
+            &[
+                ("class", "stage-history"),
+                ("data-empty", "No stage change yet."),
+            ],
+        );
+        for step in moves {
+            let from = step.from.map_or("?", Stage::label);
+            m.open("li", &[("data-to", step.to.value())])
+                .span("history-move", &format!("{from} → {}", step.to.label()))
+                .span(
+                    "hint",
+                    &format!("{} · {}", step.by, local_time_label(step.at)),
+                );
+            if !step.reason.is_empty() {
+                m.span("history-reason", &step.reason);
+            }
+            m.close("li");
+        }
+        m.close("ol").finish()
+    });
+    view! { <MarkupView html class="history" testid="stage-history"/> }
 }

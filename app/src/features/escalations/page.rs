@@ -11,13 +11,13 @@ use model::escalation_schema::{
 use model::{Escalation, RecordKind, Status, SystemicIssue};
 use protocol::DocumentId;
 
-use super::chips::{SeverityChip, StatusPill, TimerChip};
+use super::chips::{sev_chip, status_pill, timer_chip};
 use super::data::use_escalation_data;
 use super::timeline::Timeline;
 use crate::features::records::plan_titles;
 use crate::ui::{
-    CollabText, Conflict, ErrorLine, FieldGrid, Link, LinkSelect, RecordGate, ScalarField, Section,
-    ShareLink, conflict_choices, download_markdown, route_id, use_repo,
+    CollabText, Conflict, ErrorLine, FieldGrid, Link, LinkSelect, Markup, MarkupView, RecordGate,
+    ScalarField, Section, ShareLink, conflict_choices, download_markdown, route_id, use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
@@ -48,27 +48,28 @@ fn EscalationEditor(id: DocumentId) -> impl IntoView {
             .unwrap_or_default()
     });
     let untitled = move || summary.get_untracked().title.is_empty();
-    let timer = Signal::derive(move || summary.get().timer(data.now.get()));
+    // Severity, status, the timer and how old it is.
+    let chips = Memo::new(move |_| {
+        let s = summary.get();
+        let now = data.now.get();
+        let mut m = Markup::default();
+        sev_chip(&mut m, s.severity);
+        status_pill(&mut m, s.status, &s.hold_reason);
+        timer_chip(&mut m, s.timer(now));
+        let opened = format!("Opened {}", relative_time(s.created_at, now));
+        let when = match s.resolved_at.filter(|_| !s.status.is_open()) {
+            Some(at) => format!("{opened} · resolved {}", relative_time(at, now)),
+            None => opened,
+        };
+        m.span("hint", &when).finish()
+    });
     view! {
         <RecordGate doc=id noun="escalation">
             <article class="esc-sheet">
                 <header class="esc-head">
                     <CollabText doc=id key=TITLE.key label="Escalation title" placeholder="What is wrong, in one line" autofocus=untitled() quiet_label=true/>
                     <div class="esc-head-meta">
-                        {move || view! { <SeverityChip severity=summary.get().severity/> }}
-                        {move || { let s = summary.get(); view! { <StatusPill status=s.status hold=s.hold_reason/> } }}
-                        <TimerChip timer/>
-                        <span class="hint">
-                            {move || {
-                                let s = summary.get();
-                                let now = data.now.get();
-                                let opened = format!("Opened {}", relative_time(s.created_at, now));
-                                match s.resolved_at.filter(|_| !s.status.is_open()) {
-                                    Some(at) => format!("{opened} · resolved {}", relative_time(at, now)),
-                                    None => opened,
-                                }
-                            }}
-                        </span>
+                        <MarkupView html=chips class="esc-head-chips"/>
                     </div>
                 </header>
                 <StatusControl doc=id status=Memo::new(move |_| summary.get().status)/>

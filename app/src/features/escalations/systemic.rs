@@ -163,10 +163,11 @@ fn SystemicEditor(id: DocumentId) -> impl IntoView {
                     </Show>
                 </Section>
                 <Section anchor="linked" title="Linked escalations">
-                    <LinkedEscalations rows=Signal::derive(linked) testid="rollup-escalations"/>
-                    <Show when=move || rollup.get().escalations.is_empty()>
-                        <p class="empty-list">"No escalation links here yet. Link one from its page (Links → Systemic issue)."</p>
-                    </Show>
+                    <LinkedEscalations
+                        rows=Signal::derive(linked)
+                        testid="rollup-escalations"
+                        empty="No escalation links here yet. Link one from its page (Links → Systemic issue)."
+                    />
                 </Section>
                 <footer class="plan-foot"><ShareLink doc=id/></footer>
             </article>
