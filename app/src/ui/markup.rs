@@ -56,6 +56,14 @@ impl Markup {
         self.leaf("span", &[("class", class)], text)
     }
 
+    /// A figure with what it counts: `<div class="stat">…</div>`.
+    pub fn stat(&mut self, value: &str, label: &str) -> &mut Self {
+        self.open("div", &[("class", "stat")])
+            .span("stat-value", value)
+            .span("stat-label", label)
+            .close("div")
+    }
+
     /// The HTML made so far (the builder is left empty).
     pub fn finish(&mut self) -> String {
         std::mem::take(&mut self.0)
