@@ -30,7 +30,9 @@ import {
   badge,
   horizontalOverflow,
   makeProfile,
+  pendingCount,
   sideBySide,
+  until,
   value,
   waitBadge,
   waitValue,
@@ -274,22 +276,6 @@ async function waitValues(page, pairs, timeout = TIMEOUT) {
   }
 }
 
-/** Wait until `fn()` (run in the test) is truthy. */
-async function until(fn, what, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
-    await new Promise((ok) => setTimeout(ok, 25));
-  }
-}
-
 /** Focus a text box and put the caret at `pos` (UTF-16 units). */
 async function caretAt(page, selector, pos) {
   await page.locator(selector).focus();
@@ -302,8 +288,6 @@ function isSubsequence(small, big) {
   for (const ch of big) if (i < small.length && ch === small[i]) i++;
   return i === small.length;
 }
-
-const pendingCount = (text) => Number(/(\d+) changes? to sync/.exec(text)?.[1] ?? 0);
 
 /** The ids of a list's items, in the order shown. */
 const itemIds = (page, listSelector) =>

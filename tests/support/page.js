@@ -119,3 +119,110 @@ export function horizontalOverflow(page) {
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, innerWidth, wide };
   });
 }
+
+/** Wait until `fn()` (run in the test) is truthy. */
+export async function until(fn, what, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+}
+
+/** Wait until `selector`'s trimmed text is `want` (a string or a RegExp). */
+export async function waitText(page, selector, want, timeout = TIMEOUT) {
+  let last;
+  await until(
+    async () => {
+      last = (await page.locator(selector).first().textContent({ timeout: 100 }))?.trim();
+      return typeof want === "string" ? last === want : want.test(last ?? "");
+    },
+    `${selector} to read ${want} (it reads ${JSON.stringify(last)})`,
+    timeout,
+  );
+  return last;
+}
+
+/** Every `selector` element's trimmed text, in page order. */
+export const texts = (page, selector) => page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent.trim()));
+
+/** How many changes the badge says are waiting to sync. */
+export const pendingCount = (text) => Number(/(\d+) changes? to sync/.exec(text)?.[1] ?? 0);
+
+/** Say who you are in the header. */
+export async function setName(page, name) {
+  await page.locator("[data-testid=who-am-i]").click();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Your name").press("Enter");
+  await until(async () => (await page.locator("[data-testid=who-am-i]").textContent()) === name, `${name} in the header`);
+}
+
+/**
+ * Route a profile's relay WebSocket through the test, so that the test can
+ * cut this one profile off the relay and let it back while the others stay
+ * connected (Chromium's offline emulation leaves an open WebSocket alone).
+ * Applies to sockets opened after it: reload the page.
+ */
+export async function cuttableRelay(context) {
+  const live = new Set();
+  let cut = false;
+  await context.routeWebSocket(/\/sync$/, (ws) => {
+    if (cut) {
+      // What a refused connection looks like to the page: closed at once.
+      ws.close({ code: 4000, reason: "offline" }).catch(() => {});
+      return;
+    }
+    const link = { ws, server: ws.connectToServer() };
+    live.add(link);
+    ws.onClose((code, reason) => {
+      live.delete(link);
+      link.server.close({ code, reason }).catch(() => {});
+    });
+    link.server.onClose((code, reason) => {
+      live.delete(link);
+      ws.close({ code, reason }).catch(() => {});
+    });
+  });
+  return {
+    /** Cut the connection, and tell the page the network is gone. */
+    async cut() {
+      cut = true;
+      await context.setOffline(true);
+      for (const link of [...live]) {
+        live.delete(link);
+        await link.ws.close({ code: 4000, reason: "offline" }).catch(() => {});
+        await link.server.close().catch(() => {});
+      }
+    },
+    /** Let it connect again; the page hears the network is back. */
+    async restore() {
+      cut = false;
+      await context.setOffline(false);
+    },
+  };
+}
+
+/** A screenshot of the union of `selectors`' boxes, from a full-page capture. */
+export async function shootBox(page, selectors, path) {
+  const box = await page.evaluate((list) => {
+    const rects = list.map((s) => document.querySelector(s).getBoundingClientRect());
+    const left = Math.min(...rects.map((r) => r.left)) + scrollX;
+    const top = Math.min(...rects.map((r) => r.top)) + scrollY;
+    const right = Math.max(...rects.map((r) => r.right)) + scrollX;
+    const bottom = Math.max(...rects.map((r) => r.bottom)) + scrollY;
+    return { x: left, y: top, width: right - left, height: bottom - top };
+  }, selectors);
+  const pad = 12;
+  return page.screenshot({
+    path,
+    fullPage: true,
+    clip: { x: Math.max(0, box.x - pad), y: Math.max(0, box.y - pad), width: box.width + 2 * pad, height: box.height + 2 * pad },
+  });
+}

@@ -16,7 +16,8 @@ use crate::util::now_ms;
 /// Cards per board column before "n more".
 const COLUMN: usize = 40;
 
-/// The total value of `rows`, per currency: "1,250,000.00 USD + 80,000.00 EUR".
+/// The total value of `rows`, per currency in the currencies' order:
+/// "80,000.00 EUR + 1,250,000.00 USD".
 fn total<'a>(rows: impl Iterator<Item = &'a Shown>) -> String {
     let mut sums: Vec<Money> = Vec::new();
     for value in rows.filter_map(|a| a.summary.value.as_ref()) {
@@ -25,6 +26,7 @@ fn total<'a>(rows: impl Iterator<Item = &'a Shown>) -> String {
             None => sums.push(value.clone()),
         }
     }
+    model::sort::sort_by(&mut sums, |a, b| a.currency.cmp(&b.currency));
     sums.iter()
         .map(Money::to_string)
         .collect::<Vec<_>>()
@@ -270,7 +272,7 @@ fn table_markup(rows: &[Shown]) -> String {
         a.flags(&mut m);
         m.close("td").close("tr");
     }
-    m.close("tbody").close("table").close("div");
+    m.close("tbody").close("table");
     if rows.is_empty() {
         m.leaf(
             "p",
@@ -278,5 +280,5 @@ fn table_markup(rows: &[Shown]) -> String {
             "No agreement matches these filters.",
         );
     }
-    m.finish()
+    m.close("div").finish()
 }

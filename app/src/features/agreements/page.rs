@@ -46,16 +46,17 @@ fn AgreementEditor(id: DocumentId) -> impl IntoView {
             .unwrap_or_default()
     });
     let untitled = move || summary.get_untracked().title.is_empty();
+    // How long since the stage changed (what "stuck" counts) and since it
+    // was opened.
     let since = move || {
         let s = summary.get();
         let now = data.now.get();
-        let days = s.days_in_stage(now);
-        let plural = if days == 1 { "" } else { "s" };
-        format!(
-            "In {} for {days} day{plural} · opened {}",
-            s.stage.label().to_lowercase(),
-            relative_time(s.created_at, now)
-        )
+        let stage = match s.days_in_stage(now) {
+            0 => "Stage changed today".to_owned(),
+            1 => "No stage change for 1 day".to_owned(),
+            days => format!("No stage change for {days} days"),
+        };
+        format!("{stage} · opened {}", relative_time(s.created_at, now))
     };
     view! {
         <RecordGate doc=id noun="agreement">
