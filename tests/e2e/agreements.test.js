@@ -31,14 +31,21 @@ import { after, before, describe, test } from "node:test";
 import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
 import {
   TIMEOUT,
+  TITLE_BOX,
+  assertFits,
   badge,
+  commitLine,
+  conflictOptions,
   cuttableRelay,
   horizontalOverflow,
+  linkedIds,
   makeProfile,
+  openRecord,
   pendingCount,
   setName,
   shootBox,
   sideBySide,
+  sideField,
   texts,
   until,
   value,
@@ -60,8 +67,8 @@ const sel = {
   cards: (stage) => `[data-testid=agr-board] .board-column[data-stage="${stage}"] li.agr-card`,
   table: "[data-testid=agr-table]",
   rows: "[data-testid=agr-table] tbody tr",
-  title: ".esc-head input[data-field=title]",
-  field: (key) => `.esc-side [data-field="${key}"]`,
+  title: TITLE_BOX,
+  field: sideField,
   pill: ".esc-head .stage-pill",
   countdown: ".esc-head .countdown",
   current: ".stage-flow .status-step.current",
@@ -120,12 +127,6 @@ const AG3 = {
 let phase = "happy path";
 const profile = makeProfile(() => phase);
 
-/** The agreement ids `selector`'s links point to, in page order. */
-const linkedIds = (page, selector) =>
-  page
-    .locator(selector)
-    .evaluateAll((els) => els.map((e) => e.querySelector("a[href^='/agreements/']")?.getAttribute("href").split("/").pop()));
-
 /** The calendar date `days` from today in the page's time zone, `YYYY-MM-DD`. */
 const dateIn = (page, days) =>
   page.evaluate((d) => {
@@ -134,12 +135,6 @@ const dateIn = (page, days) =>
     const p = (n) => String(n).padStart(2, "0");
     return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}`;
   }, days);
-
-/** Type a one-line decision field and leave it (that commits it). */
-async function commitLine(page, key, text) {
-  await page.locator(sel.field(key)).fill(text);
-  await page.locator(sel.field(key)).press("Tab");
-}
 
 /** From the list page, open a new agreement and fill it in; returns its id. */
 async function createAgreement(page, ag, how) {
@@ -178,11 +173,6 @@ async function createAgreement(page, ag, how) {
 async function backToList(page) {
   await page.getByRole("link", { name: "← All agreements" }).click();
   await page.locator(sel.heading).waitFor();
-}
-
-async function openAgreement(p, url, title) {
-  await p.page.goto(url);
-  await waitValue(p.page, sel.title, title, LOAD_TIMEOUT);
 }
 
 /** Click the move forward and wait for the stage it leads to. */
@@ -245,7 +235,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     await waitText(page, sel.counts, "3 open of 3 · 1 past fiscal close · 1 closing within 30 days · 0 stuck");
     const cards = sel.cards("validation");
     await until(async () => (await page.locator(cards).count()) === 3, "three cards in Validation");
-    assert.deepEqual(await linkedIds(page, cards), [ids.get(AG2), ids.get(AG3), ids.get(AG1)], "past close first, then soonest close");
+    assert.deepEqual(await linkedIds(page, cards, "agreements"), [ids.get(AG2), ids.get(AG3), ids.get(AG1)], "past close first, then soonest close");
     assert.deepEqual(await page.locator(cards).evaluateAll((els) => els.map((e) => e.getAttribute("data-close"))), ["overdue", "soon", "due"]);
     assert.deepEqual(await texts(page, `${cards} .countdown`), [AG2.countdown, AG3.countdown, AG1.countdown]);
     assert.deepEqual(await texts(page, `${cards} .esc-card-title`), [AG2.title, AG3.title, AG1.title]);
@@ -267,7 +257,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     // The list: the same order, with type, stage, owner, value and date.
     await page.getByRole("button", { name: "List", exact: true }).click();
     await page.locator(sel.table).waitFor();
-    assert.deepEqual(await linkedIds(page, sel.rows), [ids.get(AG2), ids.get(AG3), ids.get(AG1)]);
+    assert.deepEqual(await linkedIds(page, sel.rows, "agreements"), [ids.get(AG2), ids.get(AG3), ids.get(AG1)]);
     const first = await page.locator(sel.rows).first().locator("td").evaluateAll((tds) => tds.map((td) => td.textContent.trim()));
     assert.deepEqual(first, [
       `${AG2.title}${AG2.customer}`,
@@ -283,7 +273,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
 
     // Filters: by type, by stage; "/" jumps to search.
     await page.locator("[data-testid=filter-type]").selectOption("subscription");
-    await until(async () => (await linkedIds(page, sel.rows)).join() === ids.get(AG3), "only the subscription");
+    await until(async () => (await linkedIds(page, sel.rows, "agreements")).join() === ids.get(AG3), "only the subscription");
     await page.locator("[data-testid=filter-type]").selectOption("");
     await page.locator("[data-testid=filter-scope]").selectOption("signature");
     await page.locator(`${sel.table} ~ .empty`, { hasText: "No agreement matches these filters." }).waitFor({ timeout: TIMEOUT });
@@ -291,7 +281,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     await page.evaluate(() => document.activeElement?.blur());
     await page.keyboard.press("/");
     await page.keyboard.type("north");
-    await until(async () => (await linkedIds(page, sel.rows)).join() === ids.get(AG3), "only Northwind by search");
+    await until(async () => (await linkedIds(page, sel.rows, "agreements")).join() === ids.get(AG3), "only Northwind by search");
     await page.getByLabel("Search agreements").fill("");
     await until(async () => (await page.locator(sel.rows).count()) === 3, "all three again");
     await page.getByRole("button", { name: "Board", exact: true }).click();
@@ -386,7 +376,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     await page.locator(`${sel.column("processed")} a[href="/agreements/${ids.get(AG1)}"]`).waitFor({ timeout: TIMEOUT });
     await waitText(page, sel.counts, "2 open of 3 · 1 past fiscal close · 1 closing within 30 days · 0 stuck");
     await page.getByRole("button", { name: "List", exact: true }).click();
-    await until(async () => (await linkedIds(page, sel.rows)).join() === [ids.get(AG2), ids.get(AG3), ids.get(AG1)].join(), "processed last");
+    await until(async () => (await linkedIds(page, sel.rows, "agreements")).join() === [ids.get(AG2), ids.get(AG3), ids.get(AG1)].join(), "processed last");
     await page.getByRole("button", { name: "Board", exact: true }).click();
     await waitBadge(page, "synced");
   });
@@ -424,7 +414,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     // The "Stuck" filter shows just them, in the list too.
     await page.locator("[data-testid=filter-scope]").selectOption("stuck");
     await page.getByRole("button", { name: "List", exact: true }).click();
-    await until(async () => (await linkedIds(page, sel.rows)).join() === [ids.get(AG2), ids.get(AG3)].join(), "the stuck ones");
+    await until(async () => (await linkedIds(page, sel.rows, "agreements")).join() === [ids.get(AG2), ids.get(AG3)].join(), "the stuck ones");
 
     // Kept on this device: after a reload the threshold is still 30.
     await setDays(30);
@@ -437,7 +427,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
 
   test("two profiles see the same changes; a stage moved differently while one is offline is a conflict, settled by one click", async () => {
     assert.ok(ids.has(AG3), "needs the agreements");
-    await openAgreement(A, url(AG3), AG3.title);
+    await openRecord(A, url(AG3), AG3.title);
     B = await profile(browser, "B", url(AG3));
     profiles.push(B);
     await waitValue(B.page, sel.title, AG3.title, LOAD_TIMEOUT);
@@ -451,7 +441,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
 
     // B's connection to the relay goes through the test from its next load on.
     const net = await cuttableRelay(B.context);
-    await openAgreement(B, url(AG3), AG3.title);
+    await openRecord(B, url(AG3), AG3.title);
     await waitBadge(B.page, "synced", 10_000);
     phase = "B offline";
     await net.cut();
@@ -482,10 +472,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     }
     phase = "happy path";
 
-    const options = (page) =>
-      page.locator(`${sel.conflict} .conflict-option`).evaluateAll((bs) =>
-        bs.map((b) => ({ value: b.querySelector("strong").textContent, by: b.querySelector(".conflict-by").textContent })).sort((x, y) => x.value.localeCompare(y.value)),
-      );
+    const options = (page) => conflictOptions(page, sel.conflict);
     const want = [
       { value: "Submitted", by: `by ${NAME_A}` },
       { value: "Validation", by: `by ${NAME_B}` },
@@ -528,7 +515,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     await page.keyboard.type("Contoso FY27 account plan");
     await waitValue(page, ".plan-head [data-field=title]", "Contoso FY27 account plan");
 
-    await openAgreement(A, url(AG1), AG1.title);
+    await openRecord(A, url(AG1), AG1.title);
     const link = sel.field("plan");
     await until(async () => (await page.locator(`${link} option[value="${plan}"]`).textContent({ timeout: 100 }))?.trim() === "Contoso FY27 account plan", "the plan by title");
     await page.locator(link).selectOption(plan);
@@ -571,10 +558,10 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
       { label: "Board (390 px)", png: boardPng },
       { label: "Agreement (390 px)", png: sheetPng },
     ], 390);
-    for (const [what, o] of [["board", board], ["agreement page", sheet]]) {
-      assert.ok(o.scrollWidth <= o.clientWidth, `${what}: no horizontal overflow (${o.scrollWidth} > ${o.clientWidth})`);
-      assert.deepEqual(o.wide, [], `${what}: no element sticks out of the screen`);
-    }
+    assertFits([
+      ["board", board],
+      ["agreement page", sheet],
+    ]);
   });
 
   test("no console errors in any profile, B's time offline included", () => {

@@ -1,5 +1,7 @@
 // Helpers for driving the Fieldbook app in a test: profiles that record
 // console errors by test phase, the sync badge, and waiting for a control.
+import assert from "node:assert/strict";
+
 import { openProfile, screenshotPath } from "./harness.js";
 
 export const TIMEOUT = 5_000; // "within a second or two", with room for a slow machine
@@ -225,4 +227,45 @@ export async function shootBox(page, selectors, path) {
     fullPage: true,
     clip: { x: Math.max(0, box.x - pad), y: Math.max(0, box.y - pad), width: box.width + 2 * pad, height: box.height + 2 * pad },
   });
+}
+
+/** A record page's title box. */
+export const TITLE_BOX = ".esc-head input[data-field=title]";
+
+/** A record page's decision field, in its side column, by key. */
+export const sideField = (key) => `.esc-side [data-field="${key}"]`;
+
+/** Type a one-line decision field of a record page and leave it (that commits it). */
+export async function commitLine(page, key, text) {
+  await page.locator(sideField(key)).fill(text);
+  await page.locator(sideField(key)).press("Tab");
+}
+
+/** Open a record's page by its address and wait for its title. */
+export async function openRecord(p, url, title, timeout = 15_000) {
+  await p.page.goto(url);
+  await waitValue(p.page, TITLE_BOX, title, timeout);
+}
+
+/** The ids of the records under `/${kind}/` that `selector`'s elements link to, in page order. */
+export const linkedIds = (page, selector, kind) =>
+  page
+    .locator(selector)
+    .evaluateAll((els, k) => els.map((e) => e.querySelector(`a[href^='/${k}/']`)?.getAttribute("href").split("/").pop()), kind);
+
+/** The values a conflict offers, each with who set it, in value order. */
+export const conflictOptions = (page, selector) =>
+  page.locator(`${selector} .conflict-option`).evaluateAll((bs) =>
+    bs
+      .map((b) => ({ value: b.querySelector("strong").textContent, by: b.querySelector(".conflict-by").textContent }))
+      .sort((x, y) => x.value.localeCompare(y.value)),
+  );
+
+/** Assert that every `[what, horizontalOverflow(page)]` fits its screen. */
+export function assertFits(measured) {
+  for (const [what, o] of measured) {
+    assert.ok(o.scrollWidth <= o.innerWidth, `${what}: page is ${o.scrollWidth}px wide on a ${o.innerWidth}px screen`);
+    assert.ok(o.scrollWidth <= o.clientWidth, `${what}: no horizontal overflow (${o.scrollWidth} > ${o.clientWidth})`);
+    assert.deepEqual(o.wide, [], `${what}: no element sticks out of the screen`);
+  }
 }

@@ -60,6 +60,21 @@ pub fn summaries<S: PartialEq + Send + Sync + 'static>(
     })
 }
 
+/// Record `id`'s summary, as `read` makes it (the default while it is not on
+/// this device or cannot be read), following the record.
+pub fn summary_of<S: Default + PartialEq + Send + Sync + 'static>(
+    id: DocumentId,
+    read: fn(&AutoCommit) -> Result<S, ModelError>,
+) -> Memo<S> {
+    let repo = use_repo();
+    Memo::new(move |_| {
+        repo.get()
+            .read(id, |d| read(d).ok())
+            .flatten()
+            .unwrap_or_default()
+    })
+}
+
 /// The records of `kind` with their titles ("" when untitled), in the
 /// index's order; tracks the index and each record.
 pub fn titled(

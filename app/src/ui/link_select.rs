@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use model::spec::Field;
 use protocol::DocumentId;
 
-use super::{Conflict, ErrorLine, Link, conflict_choices, use_repo};
+use super::{Conflict, ErrorLine, Link, root_conflicts, use_repo};
 
 #[component]
 pub fn LinkSelect(
@@ -42,10 +42,10 @@ pub fn LinkSelect(
                 .map(|(_, t)| t.clone()),
         )
     };
+    let candidates = root_conflicts(doc, field);
     let conflicts = Signal::derive(move || {
-        repo.get()
-            .read(doc, |d| conflict_choices(d, field, &ROOT))
-            .unwrap_or_default()
+        candidates
+            .get()
             .into_iter()
             .map(|(v, _, by)| {
                 let shown = if v.is_empty() {

@@ -8,11 +8,14 @@
 //! reporting clicks on its `data-action` buttons. Anything people type into
 //! stays a typed view.
 
+use automerge::AutoCommit;
 use leptos::ev;
 use leptos::prelude::*;
+use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
 use super::route::{is_plain_click, use_navigate};
+use super::use_repo;
 
 /// HTML text with every attribute value and text escaped.
 #[derive(Default)]
@@ -81,6 +84,24 @@ impl Markup {
             }
         }
     }
+}
+
+/// What `draw` makes of document `doc`, drawn again when the document
+/// changes (nothing while it is not on this device).
+pub fn doc_markup(
+    doc: DocumentId,
+    draw: impl Fn(&AutoCommit, &mut Markup) + Send + Sync + 'static,
+) -> Memo<String> {
+    let repo = use_repo();
+    Memo::new(move |_| {
+        repo.get()
+            .read(doc, |d| {
+                let mut m = Markup::default();
+                draw(d, &mut m);
+                m.finish()
+            })
+            .unwrap_or_default()
+    })
 }
 
 /// `html` (made with [`Markup`]) in a `<div class=class>`. Links in it to

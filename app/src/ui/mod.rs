@@ -19,11 +19,11 @@ pub use collab_text::CollabText;
 pub use error_line::ErrorLine;
 pub use item_list::{ItemList, list_items, new_item_id};
 pub use link_select::LinkSelect;
-pub use markup::{Markup, MarkupView};
-pub use record::{FieldGrid, RecordGate, Section, ShareLink, download_markdown};
+pub use markup::{Markup, MarkupView, doc_markup};
+pub use record::{FieldGrid, RecordGate, RecordPage, Section, ShareLink, download_markdown};
 pub use route::{Link, route_id, use_navigate};
-pub use scalar_field::{Conflict, ScalarField, conflict_choices};
-pub use shortcuts::{ListHead, list_shortcuts};
+pub use scalar_field::{Conflict, ScalarField, root_conflicts};
+pub use shortcuts::{BoardToggle, EmptyState, ListHead, SearchBox, list_shortcuts};
 
 use std::rc::Rc;
 

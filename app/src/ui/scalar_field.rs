@@ -174,6 +174,17 @@ pub fn conflict_choices(
         .collect()
 }
 
+/// The [`conflict_choices`] of `field` at the root of document `doc`,
+/// following the document.
+pub fn root_conflicts(doc: DocumentId, field: Field) -> Signal<Vec<(String, String, String)>> {
+    let repo = use_repo();
+    Signal::derive(move || {
+        repo.get()
+            .read(doc, |d| conflict_choices(d, field, &ROOT))
+            .unwrap_or_default()
+    })
+}
+
 /// "by Ana", "by you", or "by another device".
 fn who(doc: &automerge::AutoCommit, c: &Candidate) -> String {
     if let Some(name) = author_name(doc, &c.actor) {

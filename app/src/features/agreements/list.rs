@@ -10,7 +10,10 @@ use model::{Agreement, Money, RecordKind, Stage};
 
 use super::chips::{Shown, date_label, stage_pill};
 use super::data::use_agreement_data;
-use crate::ui::{ErrorLine, ListHead, Markup, MarkupView, list_shortcuts, use_navigate, use_repo};
+use crate::ui::{
+    BoardToggle, EmptyState, ErrorLine, ListHead, Markup, MarkupView, SearchBox, list_shortcuts,
+    use_navigate, use_repo,
+};
 use crate::util::now_ms;
 
 /// Cards per board column before "n more".
@@ -120,21 +123,11 @@ pub fn AgreementList() -> impl IntoView {
             <Show
                 when=move || !all.read().is_empty()
                 fallback=|| view! {
-                    <div class="empty-state">
-                        <h2>"No agreements on this device"</h2>
-                        <p>"Open one with New agreement (or press N) and take it from validation to processed. Everything works offline; the team sees it when you sync."</p>
-                    </div>
+                    <EmptyState title="No agreements on this device" text="Open one with New agreement (or press N) and take it from validation to processed. Everything works offline; the team sees it when you sync."/>
                 }
             >
                 <div class="search toolbar">
-                    <input
-                        type="search"
-                        class="search-input"
-                        placeholder="Search title, customer or owner  ( / )"
-                        aria-label="Search agreements"
-                        node_ref=search_ref
-                        bind:value=query
-                    />
+                    <SearchBox query search=search_ref placeholder="Search title, customer or owner  ( / )" label="Search agreements"/>
                     <select class="filter" aria-label="Which agreements" bind:value=scope data-testid="filter-scope">
                         <option value="">"All stages"</option>
                         <option value="open">"Open"</option>
@@ -158,10 +151,7 @@ pub fn AgreementList() -> impl IntoView {
                         />
                         "days"
                     </label>
-                    <div class="segmented" role="group" aria-label="View">
-                        <button class="button subtle" aria-pressed=move || board.get().to_string() on:click=move |_| board.set(true)>"Board"</button>
-                        <button class="button subtle" aria-pressed=move || (!board.get()).to_string() on:click=move |_| board.set(false)>"List"</button>
-                    </div>
+                    <BoardToggle board other="List"/>
                 </div>
                 <ErrorLine error=setting_error/>
                 <MarkupView html class="agr-view"/>

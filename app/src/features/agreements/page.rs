@@ -12,39 +12,29 @@ use protocol::DocumentId;
 use super::chips::stage_pill;
 use super::data::use_agreement_data;
 use super::stages::{Blockers, StageControl, StageHistory};
-use crate::features::records::plan_titles;
+use crate::features::records::{plan_titles, summary_of};
 use crate::ui::{
-    CollabText, FieldGrid, Link, LinkSelect, Markup, MarkupView, RecordGate, Section, ShareLink,
-    route_id, use_repo,
+    CollabText, FieldGrid, LinkSelect, Markup, MarkupView, RecordGate, RecordPage, Section,
+    ShareLink,
 };
 use crate::util::relative_time;
 
 #[component]
 pub fn AgreementPage() -> impl IntoView {
-    let id = route_id();
     view! {
-        <section class="page agreement">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <Link href="/agreements">"← All agreements"</Link>
-            </nav>
-            {move || match id() {
-                Some(id) => view! { <AgreementEditor id/> }.into_any(),
-                None => view! { <p class="banner banner-error" role="alert">"This link does not point to an agreement."</p> }.into_any(),
-            }}
-        </section>
+        <RecordPage
+            class="page agreement"
+            back=("/agreements", "← All agreements")
+            noun="an agreement"
+            editor=|id| view! { <AgreementEditor id/> }.into_any()
+        />
     }
 }
 
 #[component]
 fn AgreementEditor(id: DocumentId) -> impl IntoView {
-    let repo = use_repo();
     let data = use_agreement_data();
-    let summary = Memo::new(move |_| {
-        repo.get()
-            .read(id, |d| Agreement::summary(d).ok())
-            .flatten()
-            .unwrap_or_default()
-    });
+    let summary = summary_of(id, Agreement::summary);
     let untitled = move || summary.get_untracked().title.is_empty();
     // How long since the stage changed (what "stuck" counts) and since it
     // was opened.

@@ -10,17 +10,21 @@ use model::{Agreement, AgreementSummary, ModelError, Stage};
 use protocol::DocumentId;
 
 use super::chips::stage_pill;
-use crate::ui::{Conflict, ErrorLine, Markup, MarkupView, conflict_choices, new_item_id, use_repo};
+use crate::ui::{
+    Conflict, ErrorLine, Markup, MarkupView, RepoHandle, doc_markup, new_item_id, root_conflicts,
+    use_repo,
+};
 use crate::util::{local_time_label, now_ms};
 
 /// Make an edit to agreement `doc` as the person on this device (`by` is
 /// their name); what went wrong lands in `error`. Returns whether it worked.
 fn edit(
+    repo: RepoHandle,
     doc: DocumentId,
     error: RwSignal<Option<String>>,
     f: &dyn Fn(&mut AutoCommit, &str) -> Result<bool, ModelError>,
 ) -> bool {
-    let repo = use_repo().get();
+    let repo = repo.get();
     let by = repo.name.get_untracked();
     let result = repo.edit(doc, |d| f(d, &by));
     let worked = result.is_ok();
@@ -29,8 +33,7 @@ fn edit(
 }
 
 /// The flow of stages (each with its owner) and the moves from `from`.
-fn flow_markup(from: Stage, owners: &[String]) -> String {
-    let mut m = Markup::default();
+fn flow_markup(m: &mut Markup, from: Stage, owners: &[String]) {
     m.open(
         "ol",
         &[
@@ -68,7 +71,7 @@ fn flow_markup(from: Stage, owners: &[String]) -> String {
             "Send back…",
         );
     }
-    m.close("div").finish()
+    m.close("div");
 }
 
 #[component]
@@ -82,16 +85,12 @@ pub fn StageControl(
     let going_back = RwSignal::new(false);
     let back_to = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let conflicts = Signal::derive(move || {
-        repo.get()
-            .read(doc, |d| conflict_choices(d, STAGE, &ROOT))
-            .unwrap_or_default()
-    });
+    let conflicts = root_conflicts(doc, STAGE);
     let move_to = move |to: Option<Stage>, why: Option<String>| {
         let Some(to) = to else {
             return;
         };
-        let moved = edit(doc, error, &|d, by| {
+        let moved = edit(repo, doc, error, &|d, by| {
             Agreement::set_stage(d, to, why.as_deref(), by, &new_item_id(), now_ms())
         });
         if moved {
@@ -99,14 +98,9 @@ pub fn StageControl(
             reason.set(String::new());
         }
     };
-    let flow = Memo::new(move |_| {
-        let owners = repo
-            .get()
-            .read(doc, |d| {
-                Stage::ALL.map(|s| s.owner_field().read(d, &ROOT).unwrap_or_default())
-            })
-            .unwrap_or_default();
-        flow_markup(summary.get().stage, &owners)
+    let flow = doc_markup(doc, move |d, m| {
+        let owners = Stage::ALL.map(|s| s.owner_field().read(d, &ROOT).unwrap_or_default());
+        flow_markup(m, summary.get().stage, &owners);
     });
     let act = move |(action, id): (String, String)| match action.as_str() {
         "move" => move_to(Stage::parse(&id), None),
@@ -122,7 +116,7 @@ pub fn StageControl(
     };
     let settle = move |value: String| {
         if let Some(to) = Stage::parse(&value) {
-            edit(doc, error, &|d, _| {
+            edit(repo, doc, error, &|d, _| {
                 Agreement::settle_stage(d, to).map(|()| true)
             });
         }
@@ -170,13 +164,9 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
     let repo = use_repo();
     let error = RwSignal::new(None::<String>);
     let draft = RwSignal::new(String::new());
-    let html = Memo::new(move |_| {
-        let mut all = repo
-            .get()
-            .read(doc, |d| Agreement::blockers(d).unwrap_or_default())
-            .unwrap_or_default();
+    let html = doc_markup(doc, |d, m| {
+        let mut all = Agreement::blockers(d).unwrap_or_default();
         model::sort::sort_by_key(&mut all, |b| b.resolved_at.is_some());
-        let mut m = Markup::default();
         m.open(
             "ul",
             &[
@@ -205,7 +195,7 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
                     ("data-resolved", resolved),
                 ],
             );
-            stage_pill(&mut m, b.stage);
+            stage_pill(m, b.stage);
             m.span("blocker-text", &b.text)
                 .span("blocker-meta", &meta)
                 .open("span", &[("class", "blocker-tools")])
@@ -232,10 +222,10 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
                 .close("span")
                 .close("li");
         }
-        m.close("ul").finish()
+        m.close("ul");
     });
     let act = move |(action, id): (String, String)| {
-        edit(doc, error, &|d, by| match action.as_str() {
+        edit(repo, doc, error, &|d, by| match action.as_str() {
             "Remove" => Agreement::remove_blocker(d, &id).map(|()| true),
             resolve => Agreement::resolve_blocker(d, &id, resolve == "Resolve", by, now_ms()),
         });
@@ -243,7 +233,7 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
     let add = move || {
         let text = draft.get_untracked();
         let at = stage.get_untracked();
-        let added = edit(doc, error, &|d, by| {
+        let added = edit(repo, doc, error, &|d, by| {
             Agreement::add_blocker(d, &new_item_id(), at, &text, by, now_ms()).map(|_| true)
         });
         if added {
@@ -269,13 +259,7 @@ pub fn Blockers(doc: DocumentId, stage: Memo<Stage>) -> impl IntoView {
 /// Every stage move, oldest first: from, to, who, when, and why it went back.
 #[component]
 pub fn StageHistory(doc: DocumentId) -> impl IntoView {
-    let repo = use_repo();
-    let html = Memo::new(move |_| {
-        let moves = repo
-            .get()
-            .read(doc, |d| Agreement::history(d).unwrap_or_default())
-            .unwrap_or_default();
-        let mut m = Markup::default();
+    let html = doc_markup(doc, |d, m| {
         m.open(
             "ol",
             &[
@@ -283,7 +267,7 @@ pub fn StageHistory(doc: DocumentId) -> impl IntoView {
                 ("data-empty", "No stage change yet."),
             ],
         );
-        for step in moves {
+        for step in Agreement::history(d).unwrap_or_default() {
             let from = step.from.map_or("?", Stage::label);
             m.open("li", &[("data-to", step.to.value())])
                 .span("history-move", &format!("{from} → {}", step.to.label()))
@@ -296,7 +280,7 @@ pub fn StageHistory(doc: DocumentId) -> impl IntoView {
             }
             m.close("li");
         }
-        m.close("ol").finish()
+        m.close("ol");
     });
     view! { <MarkupView html class="history" testid="stage-history"/> }
 }

@@ -10,7 +10,10 @@ use model::{Escalation, RecordKind, Status, Summary, Timer};
 
 use super::chips::{sev_chip, status_pill, timer_chip, timer_state, title_or_untitled};
 use super::data::{Row as EscRow, use_escalation_data};
-use crate::ui::{ListHead, Markup, MarkupView, list_shortcuts, use_navigate, use_repo};
+use crate::ui::{
+    BoardToggle, EmptyState, ListHead, Markup, MarkupView, SearchBox, list_shortcuts, use_navigate,
+    use_repo,
+};
 use crate::util::{local_time_label, now_ms};
 
 /// Rows the table shows before "Show all".
@@ -208,21 +211,11 @@ pub fn EscalationList() -> impl IntoView {
             <Show
                 when=move || !data.escalations.get().is_empty()
                 fallback=|| view! {
-                    <div class="empty-state">
-                        <h2>"No escalations on this device"</h2>
-                        <p>"Open one with New escalation (or press N). Notes, timers and trends work offline; the team sees them when you sync."</p>
-                    </div>
+                    <EmptyState title="No escalations on this device" text="Open one with New escalation (or press N). Notes, timers and trends work offline; the team sees them when you sync."/>
                 }
             >
                 <div class="search toolbar">
-                    <input
-                        type="search"
-                        class="search-input"
-                        placeholder="Search title, customer or product  ( / )"
-                        aria-label="Search escalations"
-                        node_ref=search_ref
-                        bind:value=query
-                    />
+                    <SearchBox query search=search_ref placeholder="Search title, customer or product  ( / )" label="Search escalations"/>
                     <select class="filter" aria-label="Which escalations" bind:value=scope data-testid="filter-scope">
                         <option value="open">"Open"</option>
                         <option value="">"All"</option>
@@ -236,10 +229,7 @@ pub fn EscalationList() -> impl IntoView {
                         <option value="">"All owners"</option>
                         {move || owners().into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
                     </select>
-                    <div class="segmented" role="group" aria-label="View">
-                        <button class="button subtle" aria-pressed=move || board.get().to_string() on:click=move |_| board.set(true)>"Board"</button>
-                        <button class="button subtle" aria-pressed=move || (!board.get()).to_string() on:click=move |_| board.set(false)>"Table"</button>
-                    </div>
+                    <BoardToggle board other="Table"/>
                 </div>
                 <MarkupView html on_action=Callback::new(act) class="esc-view"/>
             </Show>

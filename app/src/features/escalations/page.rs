@@ -2,7 +2,6 @@
 //! details, links to an account plan and a systemic issue, root cause and
 //! resolution, and the timeline.
 
-use automerge::ROOT;
 use leptos::prelude::*;
 use model::escalation_schema::{
     DETAILS, HOLD_REASONS, IMPACT, PLAN, RESOLUTION, ROOT_CAUSE, ROOT_CAUSE_CATEGORY, STATUS,
@@ -14,39 +13,29 @@ use protocol::DocumentId;
 use super::chips::{sev_chip, status_pill, timer_chip};
 use super::data::use_escalation_data;
 use super::timeline::Timeline;
-use crate::features::records::plan_titles;
+use crate::features::records::{plan_titles, summary_of};
 use crate::ui::{
-    CollabText, Conflict, ErrorLine, FieldGrid, Link, LinkSelect, Markup, MarkupView, RecordGate,
-    ScalarField, Section, ShareLink, conflict_choices, download_markdown, route_id, use_repo,
+    CollabText, Conflict, ErrorLine, FieldGrid, LinkSelect, Markup, MarkupView, RecordGate,
+    RecordPage, ScalarField, Section, ShareLink, download_markdown, root_conflicts, use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
 #[component]
 pub fn EscalationPage() -> impl IntoView {
-    let id = route_id();
     view! {
-        <section class="page escalation">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <Link href="/escalations">"← All escalations"</Link>
-            </nav>
-            {move || match id() {
-                Some(id) => view! { <EscalationEditor id/> }.into_any(),
-                None => view! { <p class="banner banner-error" role="alert">"This link does not point to an escalation."</p> }.into_any(),
-            }}
-        </section>
+        <RecordPage
+            class="page escalation"
+            back=("/escalations", "← All escalations")
+            noun="an escalation"
+            editor=|id| view! { <EscalationEditor id/> }.into_any()
+        />
     }
 }
 
 #[component]
 fn EscalationEditor(id: DocumentId) -> impl IntoView {
-    let repo = use_repo();
     let data = use_escalation_data();
-    let summary = Memo::new(move |_| {
-        repo.get()
-            .read(id, |d| Escalation::summary(d).ok())
-            .flatten()
-            .unwrap_or_default()
-    });
+    let summary = summary_of(id, Escalation::summary);
     let untitled = move || summary.get_untracked().title.is_empty();
     // Severity, status, the timer and how old it is.
     let chips = Memo::new(move |_| {
@@ -118,11 +107,7 @@ fn StatusControl(
     let error = RwSignal::new(None::<String>);
     let holding = RwSignal::new(false);
     let hold = RwSignal::new(String::new());
-    let conflicts = Signal::derive(move || {
-        repo.get()
-            .read(doc, |d| conflict_choices(d, STATUS, &ROOT))
-            .unwrap_or_default()
-    });
+    let conflicts = root_conflicts(doc, STATUS);
     let move_to = move |to: Status, reason: Option<String>| {
         let result = repo.get().edit(doc, |d| {
             Escalation::set_status(d, to, reason.as_deref(), now_ms())

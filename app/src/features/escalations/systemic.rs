@@ -12,8 +12,8 @@ use protocol::DocumentId;
 use super::chips::LinkedEscalations;
 use super::data::{Row, use_escalation_data};
 use crate::ui::{
-    CollabText, FieldGrid, Link, ListHead, Markup, MarkupView, RecordGate, Section, ShareLink,
-    list_shortcuts, route_id, use_navigate, use_repo,
+    CollabText, EmptyState, FieldGrid, ListHead, Markup, MarkupView, RecordGate, RecordPage,
+    SearchBox, Section, ShareLink, list_shortcuts, use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -68,14 +68,11 @@ pub fn SystemicList() -> impl IntoView {
                 error
             />
             <div class="search">
-                <input type="search" class="search-input" placeholder="Search systemic issues  ( / )" aria-label="Search systemic issues" node_ref=search_ref bind:value=query/>
+                <SearchBox query search=search_ref placeholder="Search systemic issues  ( / )" label="Search systemic issues"/>
             </div>
             <MarkupView html=Memo::new(move |_| list_markup(rows())) class="systemic-list"/>
             <Show when=move || data.issues.get().is_empty()>
-                <div class="empty-state">
-                    <h2>"No systemic issues yet"</h2>
-                    <p>"Open one here, or from an escalation's Links. Escalations link to it; its roll-up counts them."</p>
-                </div>
+                <EmptyState title="No systemic issues yet" text="Open one here, or from an escalation's Links. Escalations link to it; its roll-up counts them."/>
             </Show>
         </section>
     }
@@ -110,17 +107,13 @@ fn list_markup(rows: Vec<(DocumentId, String, RollUp<DocumentId>)>) -> String {
 
 #[component]
 pub fn SystemicPage() -> impl IntoView {
-    let id = route_id();
     view! {
-        <section class="page systemic-issue">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <Link href="/systemic">"← All systemic issues"</Link>
-            </nav>
-            {move || match id() {
-                Some(id) => view! { <SystemicEditor id/> }.into_any(),
-                None => view! { <p class="banner banner-error" role="alert">"This link does not point to a systemic issue."</p> }.into_any(),
-            }}
-        </section>
+        <RecordPage
+            class="page systemic-issue"
+            back=("/systemic", "← All systemic issues")
+            noun="a systemic issue"
+            editor=|id| view! { <SystemicEditor id/> }.into_any()
+        />
     }
 }
 

@@ -8,7 +8,9 @@ use model::{AccountPlan, RecordKind};
 use protocol::DocumentId;
 
 use crate::sync::Repo;
-use crate::ui::{ListHead, Markup, MarkupView, list_shortcuts, use_navigate, use_repo};
+use crate::ui::{
+    EmptyState, ListHead, Markup, MarkupView, SearchBox, list_shortcuts, use_navigate, use_repo,
+};
 use crate::util::{now_ms, relative_time};
 
 #[component]
@@ -95,24 +97,12 @@ pub fn PlanList() -> impl IntoView {
                 when=move || { count() > 0 }
                 fallback=|| {
                     view! {
-                        <div class="empty-state">
-                            <h2>"Start your first account plan"</h2>
-                            <p>
-                                "Plans are saved on this device as you type and shared with your team through the relay — online or not."
-                            </p>
-                        </div>
+                        <EmptyState title="Start your first account plan" text="Plans are saved on this device as you type and shared with your team through the relay — online or not."/>
                     }
                 }
             >
                 <div class="search">
-                    <input
-                        type="search"
-                        class="search-input"
-                        placeholder="Search by plan or customer  ( / )"
-                        aria-label="Search plans by title or customer"
-                        node_ref=search_ref
-                        bind:value=query
-                    />
+                    <SearchBox query search=search_ref placeholder="Search by plan or customer  ( / )" label="Search plans by title or customer"/>
                     <select class="filter" aria-label="Filter by owner" bind:value=owner data-testid="filter-owner">
                         <option value="">"All owners"</option>
                         {move || owners().into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}

@@ -16,7 +16,7 @@ use super::stakeholders::StakeholderMap;
 use crate::features::agreements::PlanAgreements;
 use crate::features::escalations::PlanEscalations;
 use crate::ui::{
-    CollabText, FieldGrid, ItemList, Link, RecordGate, Section, ShareLink, route_id, use_repo,
+    CollabText, FieldGrid, ItemList, RecordGate, RecordPage, Section, ShareLink, use_repo,
 };
 
 /// The page's sections: anchor id and name.
@@ -35,20 +35,13 @@ const SECTIONS: &[(&str, &str)] = &[
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let id = route_id();
     view! {
-        <section class="page plan">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <Link href="/">"← All plans"</Link>
-            </nav>
-            {move || match id() {
-                Some(id) => view! { <PlanEditor id/> }.into_any(),
-                None => {
-                    view! { <p class="banner banner-error" role="alert">"This link does not point to a plan."</p> }
-                        .into_any()
-                }
-            }}
-        </section>
+        <RecordPage
+            class="page plan"
+            back=("/", "← All plans")
+            noun="a plan"
+            editor=|id| view! { <PlanEditor id/> }.into_any()
+        />
     }
 }
 

@@ -7,7 +7,7 @@ use model::fields::read_string;
 use model::plan_schema::{LEVELS, ROLES, STAKEHOLDERS, SUPPORT};
 use protocol::DocumentId;
 
-use crate::ui::{Markup, MarkupView, list_items, use_repo};
+use crate::ui::{Markup, MarkupView, doc_markup, list_items};
 
 fn label(choices: &[model::spec::Choice], value: &str) -> String {
     choices
@@ -19,35 +19,29 @@ fn label(choices: &[model::spec::Choice], value: &str) -> String {
 
 #[component]
 pub fn StakeholderMap(doc: DocumentId) -> impl IntoView {
-    let repo = use_repo();
-    let html = Memo::new(move |_| {
-        repo.get()
-            .read(doc, |d| {
-                // (id, [name, title, role, influence, support]) per person.
-                let people: Vec<(String, [String; 5])> = list_items(d, &ROOT, STAKEHOLDERS.key)
-                    .into_iter()
-                    .map(|(id, obj)| {
-                        let get = |k| read_string(d, &obj, k).unwrap_or_default();
-                        (
-                            id,
-                            ["name", "title", "role", "influence", "support"].map(get),
-                        )
-                    })
-                    .collect();
-                map_markup(&people)
+    let html = doc_markup(doc, |d, m| {
+        // (id, [name, title, role, influence, support]) per person.
+        let people: Vec<(String, [String; 5])> = list_items(d, &ROOT, STAKEHOLDERS.key)
+            .into_iter()
+            .map(|(id, obj)| {
+                let get = |k| read_string(d, &obj, k).unwrap_or_default();
+                (
+                    id,
+                    ["name", "title", "role", "influence", "support"].map(get),
+                )
             })
-            .unwrap_or_default()
+            .collect();
+        map_markup(m, &people);
     });
     view! { <MarkupView html class="stakeholders-drawn"/> }
 }
 
 /// A group per role that has anyone in it, a card per person (nothing
 /// without people).
-fn map_markup(people: &[(String, [String; 5])]) -> String {
+fn map_markup(m: &mut Markup, people: &[(String, [String; 5])]) {
     if people.is_empty() {
-        return String::new();
+        return;
     }
-    let mut m = Markup::default();
     m.open(
         "div",
         &[
@@ -94,5 +88,5 @@ fn map_markup(people: &[(String, [String; 5])]) -> String {
         }
         m.close("ul").close("div");
     }
-    m.close("div").finish()
+    m.close("div");
 }
