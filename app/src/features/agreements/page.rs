@@ -36,6 +36,14 @@ fn AgreementEditor(id: DocumentId) -> impl IntoView {
     let data = use_agreement_data();
     let summary = summary_of(id, Agreement::summary);
     let untitled = move || summary.get_untracked().title.is_empty();
+    // The stage, the countdown, blocked and stuck.
+    let flags = Memo::new(move |_| {
+        let s = summary.get();
+        let mut m = Markup::default();
+        stage_pill(&mut m, s.stage);
+        data.show(id, Arc::new(s)).flags(&mut m);
+        m.finish()
+    });
     // How long since the stage changed (what "stuck" counts) and since it
     // was opened.
     let since = move || {
@@ -54,13 +62,7 @@ fn AgreementEditor(id: DocumentId) -> impl IntoView {
                 <header class="esc-head">
                     <CollabText doc=id key=TITLE.key label="Agreement title" placeholder="Customer, agreement and period, e.g. Contoso EA renewal FY27" autofocus=untitled() quiet_label=true/>
                     <div class="esc-head-meta">
-                        <MarkupView html=Memo::new(move |_| {
-                            let s = summary.get();
-                            let mut m = Markup::default();
-                            stage_pill(&mut m, s.stage);
-                            data.show(id, Arc::new(s)).flags(&mut m);
-                            m.finish()
-                        }) class="agr-head-flags"/>
+                        <MarkupView html=flags class="agr-head-flags"/>
                         <span class="hint">{since}</span>
                     </div>
                 </header>
