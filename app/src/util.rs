@@ -85,6 +85,14 @@ pub fn parse_local_input(value: &str) -> Option<i64> {
     ms.is_finite().then_some(ms as i64)
 }
 
+/// The day `ms` falls on in the person's time zone, as days since
+/// 1970-01-01 (the day calendar dates are counted against).
+pub fn local_day(ms: i64) -> i64 {
+    let offset_min =
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).get_timezone_offset();
+    (ms - (offset_min * 60_000.0) as i64).div_euclid(86_400_000)
+}
+
 /// A moment in the person's local time, e.g. "Sun 22 Nov, 14:05".
 pub fn local_time_label(ms: i64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));

@@ -9,6 +9,7 @@
 //! version history reads, are seconds since the epoch (the caller commits
 //! with them).
 
+mod agreement;
 pub mod authors;
 mod error;
 mod escalation;
@@ -23,9 +24,13 @@ mod plan;
 pub mod sort;
 pub mod spec;
 #[cfg(test)]
-mod test_support;
+mod testing;
 mod text;
 
+pub use agreement::{
+    Agreement, Blocker, CLOSE_SOON_DAYS, STUCK_DAYS, Stage, StageMove, Summary as AgreementSummary,
+    schema as agreement_schema,
+};
 pub use error::ModelError;
 pub use escalation::{
     AGE_BUCKETS, Breakdown, DUE_SOON_MS, Dimension, Escalation, Note, RollUp, Status, Summary,

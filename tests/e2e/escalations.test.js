@@ -32,12 +32,21 @@ import { after, before, describe, test } from "node:test";
 import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
 import {
   TIMEOUT,
+  TITLE_BOX,
+  assertFits,
   badge,
+  commitLine,
+  conflictOptions,
   cuttableRelay,
   horizontalOverflow,
+  linkedIds,
   makeProfile,
+  openRecord,
+  pendingCount,
   setName,
+  shootBox,
   sideBySide,
+  sideField,
   texts,
   until,
   value,
@@ -59,8 +68,8 @@ const sel = {
   column: (status) => `[data-testid=esc-board] .board-column[data-status="${status}"]`,
   table: "[data-testid=esc-table]",
   tableRow: "[data-testid=esc-table] tbody tr",
-  title: ".esc-head input[data-field=title]",
-  field: (key) => `.esc-side [data-field="${key}"]`,
+  title: TITLE_BOX,
+  field: sideField,
   pill: ".esc-head .status-pill",
   timer: ".esc-head .timer",
   move: (to) => `.status-moves [data-move="${to}"]`,
@@ -117,14 +126,6 @@ const E3 = {
 let phase = "happy path";
 const profile = makeProfile(() => phase);
 
-/** The escalation ids `selector`'s links point to, in page order. */
-const linkedIds = (page, selector) =>
-  page
-    .locator(selector)
-    .evaluateAll((els) => els.map((e) => e.querySelector("a[href^='/escalations/']")?.getAttribute("href").split("/").pop()));
-
-const pendingCount = (text) => Number(/(\d+) changes? to sync/.exec(text)?.[1] ?? 0);
-
 /** A `datetime-local` value `offset` ms from now, in the page's time zone. */
 const localInput = (page, offset) =>
   page.evaluate((ms) => {
@@ -132,12 +133,6 @@ const localInput = (page, offset) =>
     const p = (n) => String(n).padStart(2, "0");
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
   }, offset);
-
-/** Type a one-line decision field and leave it (that commits it). */
-async function commitLine(page, key, text) {
-  await page.locator(sel.field(key)).fill(text);
-  await page.locator(sel.field(key)).press("Tab");
-}
 
 /**
  * From the list page, open a new escalation (with the button or the "n"
@@ -185,30 +180,6 @@ async function createEscalation(page, esc, how) {
 async function backToList(page) {
   await page.getByRole("link", { name: "← All escalations" }).click();
   await page.locator(sel.heading).waitFor();
-}
-
-/** Open an escalation's page by its address and wait for its title. */
-async function openEscalation(p, url, title) {
-  await p.page.goto(url);
-  await waitValue(p.page, sel.title, title, LOAD_TIMEOUT);
-}
-
-/** A screenshot of the union of `selectors`' boxes, from a full-page capture. */
-async function shootBox(page, selectors, path) {
-  const box = await page.evaluate((list) => {
-    const rects = list.map((s) => document.querySelector(s).getBoundingClientRect());
-    const left = Math.min(...rects.map((r) => r.left)) + scrollX;
-    const top = Math.min(...rects.map((r) => r.top)) + scrollY;
-    const right = Math.max(...rects.map((r) => r.right)) + scrollX;
-    const bottom = Math.max(...rects.map((r) => r.bottom)) + scrollY;
-    return { x: left, y: top, width: right - left, height: bottom - top };
-  }, selectors);
-  const pad = 12;
-  return page.screenshot({
-    path,
-    fullPage: true,
-    clip: { x: Math.max(0, box.x - pad), y: Math.max(0, box.y - pad), width: box.width + 2 * pad, height: box.height + 2 * pad },
-  });
 }
 
 /**
@@ -279,7 +250,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     await waitText(page, sel.counts, "3 open of 3 · 1 overdue · 1 due soon");
     const cards = `${sel.column("new")} li.esc-card`;
     await until(async () => (await page.locator(cards).count()) === 3, "three cards in the New column");
-    assert.deepEqual(await linkedIds(page, cards), [ids.get(E1), ids.get(E2), ids.get(E3)], "overdue first, then due soon, then the rest");
+    assert.deepEqual(await linkedIds(page, cards, "escalations"), [ids.get(E1), ids.get(E2), ids.get(E3)], "overdue first, then due soon, then the rest");
     const first = page.locator(cards).first();
     assert.equal(await first.getAttribute("data-timer"), "overdue");
     assert.match((await first.locator(".timer[data-timer=overdue]").textContent()).trim(), E1.timerText);
@@ -308,15 +279,15 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     assert.equal(await urgencyTh.getAttribute("aria-sort"), "ascending", "the table is sorted by urgency at first");
     await severityTh.getByRole("button").click();
     await until(
-      async () => (await linkedIds(page, sel.tableRow)).join() === [ids.get(E2), ids.get(E1), ids.get(E3)].join(),
+      async () => (await linkedIds(page, sel.tableRow, "escalations")).join() === [ids.get(E2), ids.get(E1), ids.get(E3)].join(),
       "the table sorted by severity",
     );
     assert.equal(await severityTh.getAttribute("aria-sort"), "ascending");
     assert.equal(await urgencyTh.getAttribute("aria-sort"), "none");
     await urgencyTh.getByRole("button").click();
     await until(
-      async () => (await linkedIds(page, sel.tableRow)).join() === [ids.get(E1), ids.get(E2), ids.get(E3)].join(),
-      `the table sorted by urgency (has ${await linkedIds(page, sel.tableRow)})`,
+      async () => (await linkedIds(page, sel.tableRow, "escalations")).join() === [ids.get(E1), ids.get(E2), ids.get(E3)].join(),
+      `the table sorted by urgency (has ${await linkedIds(page, sel.tableRow, "escalations")})`,
     );
     assert.equal(await urgencyTh.getAttribute("aria-sort"), "ascending");
     const rows = page.locator(sel.tableRow);
@@ -328,9 +299,9 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
 
     // The severity filter narrows the table; "Any severity" brings them back.
     await page.locator("[data-testid=filter-severity]").selectOption("2");
-    await until(async () => (await linkedIds(page, sel.tableRow)).join() === ids.get(E1), "only the Sev 2 escalation");
+    await until(async () => (await linkedIds(page, sel.tableRow, "escalations")).join() === ids.get(E1), "only the Sev 2 escalation");
     await page.locator("[data-testid=filter-severity]").selectOption("3");
-    await until(async () => (await linkedIds(page, sel.tableRow)).join() === ids.get(E3), "only the Sev 3 escalation");
+    await until(async () => (await linkedIds(page, sel.tableRow, "escalations")).join() === ids.get(E3), "only the Sev 3 escalation");
     await page.locator("[data-testid=filter-severity]").selectOption("4");
     await page.locator(`${sel.table} ~ .empty`, { hasText: "No escalation matches these filters." }).waitFor({ timeout: TIMEOUT });
     assert.equal(await rows.count(), 0);
@@ -412,7 +383,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
 
   test("two people add notes at the same moment; both see both, in the same order, with authors", async () => {
     assert.ok(ids.has(E1), "needs the escalations");
-    await openEscalation(A, url(E1), E1.title);
+    await openRecord(A, url(E1), E1.title);
     B = await profile(browser, "B", url(E1));
     profiles.push(B);
     await waitValue(B.page, sel.title, E1.title, LOAD_TIMEOUT);
@@ -522,8 +493,8 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     assert.ok(B && ids.has(E2), "needs both profiles and the escalations");
     // B's connection to the relay goes through the test from its next load on.
     const net = await cuttableRelay(B.context);
-    await openEscalation(A, url(E2), E2.title);
-    await openEscalation(B, url(E2), E2.title);
+    await openRecord(A, url(E2), E2.title);
+    await openRecord(B, url(E2), E2.title);
     for (const p of [A, B]) {
       await waitText(p.page, sel.pill, "New");
       await waitBadge(p.page, "synced", 10_000);
@@ -565,12 +536,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     }
     phase = "happy path";
 
-    const options = (page) =>
-      page.locator(`${sel.statusConflict} .conflict-option`).evaluateAll((bs) =>
-        bs
-          .map((b) => ({ value: b.querySelector("strong").textContent, by: b.querySelector(".conflict-by").textContent }))
-          .sort((x, y) => x.value.localeCompare(y.value)),
-      );
+    const options = (page) => conflictOptions(page, sel.statusConflict);
     const want = [
       { value: "Awaiting", by: `by ${NAME_A}` },
       { value: "Resolved", by: `by ${NAME_B}` },
@@ -616,7 +582,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
   test("two escalations from different customers link to one systemic issue, which rolls them up", async () => {
     assert.ok(B && ids.has(E1) && ids.has(E3), "needs both profiles and the escalations");
     // A opens a systemic issue from E1: it is named after it, and linked.
-    await openEscalation(A, url(E1), E1.title);
+    await openRecord(A, url(E1), E1.title);
     const systemic = sel.field("systemic");
     assert.equal(await value(A.page, systemic), "");
     await A.page.locator("[data-testid=new-systemic]").click();
@@ -626,7 +592,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     await waitBadge(A.page, "synced");
 
     // B links E3 (another customer) to it, choosing it by its title.
-    await openEscalation(B, url(E3), E3.title);
+    await openRecord(B, url(E3), E3.title);
     const option = B.page.locator(`${systemic} option[value="${issue}"]`);
     await until(async () => (await option.textContent({ timeout: 100 }))?.trim() === E1.title, "the systemic issue, by title, on B");
     await B.page.locator(systemic).selectOption(issue);
@@ -652,7 +618,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     await until(async () => JSON.stringify(await stats()) === JSON.stringify(wantStats), `the roll-up ${JSON.stringify(wantStats)} (has ${JSON.stringify(await stats())})`);
     assert.deepEqual(await texts(A.page, "[data-testid=rollup-customers] li"), [E3.customer, E1.customer], "customers in name order");
     const linked = "[data-testid=rollup-escalations] li.linked-row";
-    assert.deepEqual(await linkedIds(A.page, linked), [ids.get(E1), ids.get(E3)], "open ones, most severe first");
+    assert.deepEqual(await linkedIds(A.page, linked, "escalations"), [ids.get(E1), ids.get(E3)], "open ones, most severe first");
     assert.deepEqual(await texts(A.page, `${linked} .sev`), ["Sev 2", "Sev 3"]);
     assert.deepEqual(await texts(A.page, `${linked} .esc-cell-sub`), [E1.customer, E3.customer]);
     assert.deepEqual(await texts(A.page, `${linked} .status-pill`), ["New", "Investigating"]);
@@ -755,7 +721,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
   test("the customer timeline export holds the shareable note, not the internal one", async () => {
     assert.ok(ids.has(E1), "needs the escalation with notes");
     const { page } = A;
-    await openEscalation(A, url(E1), E1.title);
+    await openRecord(A, url(E1), E1.title);
     await until(async () => (await page.locator(sel.notes).count()) === 2, "the two notes");
     const [download] = await Promise.all([
       page.waitForEvent("download", { timeout: TIMEOUT }),
@@ -802,11 +768,10 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
       { label: "Escalation (390 px)", png: sheetPng },
     ], 390);
 
-    for (const [what, o] of [["board", board], ["escalation page", sheet]]) {
-      assert.ok(o.scrollWidth <= o.innerWidth, `${what}: page is ${o.scrollWidth}px wide on a ${o.innerWidth}px screen`);
-      assert.ok(o.scrollWidth <= o.clientWidth, `${what}: no horizontal overflow (${o.scrollWidth} > ${o.clientWidth})`);
-      assert.deepEqual(o.wide, [], `${what}: no element sticks out of the screen`);
-    }
+    assertFits([
+      ["board", board],
+      ["escalation page", sheet],
+    ]);
   });
 
   test("no console errors in any profile, B's time offline included", () => {

@@ -30,6 +30,7 @@ import {
   badge,
   horizontalOverflow,
   makeProfile,
+  pendingCount,
   sideBySide,
   until,
   value,
@@ -287,8 +288,6 @@ function isSubsequence(small, big) {
   for (const ch of big) if (i < small.length && ch === small[i]) i++;
   return i === small.length;
 }
-
-const pendingCount = (text) => Number(/(\d+) changes? to sync/.exec(text)?.[1] ?? 0);
 
 /** The ids of a list's items, in the order shown. */
 const itemIds = (page, listSelector) =>

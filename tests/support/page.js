@@ -1,5 +1,7 @@
 // Helpers for driving the Fieldbook app in a test: profiles that record
 // console errors by test phase, the sync badge, and waiting for a control.
+import assert from "node:assert/strict";
+
 import { openProfile, screenshotPath } from "./harness.js";
 
 export const TIMEOUT = 5_000; // "within a second or two", with room for a slow machine
@@ -153,6 +155,9 @@ export async function waitText(page, selector, want, timeout = TIMEOUT) {
 /** Every `selector` element's trimmed text, in page order. */
 export const texts = (page, selector) => page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent.trim()));
 
+/** How many changes the badge says are waiting to sync. */
+export const pendingCount = (text) => Number(/(\d+) changes? to sync/.exec(text)?.[1] ?? 0);
+
 /** Say who you are in the header. */
 export async function setName(page, name) {
   await page.locator("[data-testid=who-am-i]").click();
@@ -204,4 +209,63 @@ export async function cuttableRelay(context) {
       await context.setOffline(false);
     },
   };
+}
+
+/** A screenshot of the union of `selectors`' boxes, from a full-page capture. */
+export async function shootBox(page, selectors, path) {
+  const box = await page.evaluate((list) => {
+    const rects = list.map((s) => document.querySelector(s).getBoundingClientRect());
+    const left = Math.min(...rects.map((r) => r.left)) + scrollX;
+    const top = Math.min(...rects.map((r) => r.top)) + scrollY;
+    const right = Math.max(...rects.map((r) => r.right)) + scrollX;
+    const bottom = Math.max(...rects.map((r) => r.bottom)) + scrollY;
+    return { x: left, y: top, width: right - left, height: bottom - top };
+  }, selectors);
+  const pad = 12;
+  return page.screenshot({
+    path,
+    fullPage: true,
+    clip: { x: Math.max(0, box.x - pad), y: Math.max(0, box.y - pad), width: box.width + 2 * pad, height: box.height + 2 * pad },
+  });
+}
+
+/** A record page's title box. */
+export const TITLE_BOX = ".esc-head input[data-field=title]";
+
+/** A record page's decision field, in its side column, by key. */
+export const sideField = (key) => `.esc-side [data-field="${key}"]`;
+
+/** Type a one-line decision field of a record page and leave it (that commits it). */
+export async function commitLine(page, key, text) {
+  await page.locator(sideField(key)).fill(text);
+  await page.locator(sideField(key)).press("Tab");
+}
+
+/** Open a record's page by its address and wait for its title. */
+export async function openRecord(p, url, title, timeout = 15_000) {
+  await p.page.goto(url);
+  await waitValue(p.page, TITLE_BOX, title, timeout);
+}
+
+/** The ids of the records under `/${kind}/` that `selector`'s elements link to, in page order. */
+export const linkedIds = (page, selector, kind) =>
+  page
+    .locator(selector)
+    .evaluateAll((els, k) => els.map((e) => e.querySelector(`a[href^='/${k}/']`)?.getAttribute("href").split("/").pop()), kind);
+
+/** The values a conflict offers, each with who set it, in value order. */
+export const conflictOptions = (page, selector) =>
+  page.locator(`${selector} .conflict-option`).evaluateAll((bs) =>
+    bs
+      .map((b) => ({ value: b.querySelector("strong").textContent, by: b.querySelector(".conflict-by").textContent }))
+      .sort((x, y) => x.value.localeCompare(y.value)),
+  );
+
+/** Assert that every `[what, horizontalOverflow(page)]` fits its screen. */
+export function assertFits(measured) {
+  for (const [what, o] of measured) {
+    assert.ok(o.scrollWidth <= o.innerWidth, `${what}: page is ${o.scrollWidth}px wide on a ${o.innerWidth}px screen`);
+    assert.ok(o.scrollWidth <= o.clientWidth, `${what}: no horizontal overflow (${o.scrollWidth} > ${o.clientWidth})`);
+    assert.deepEqual(o.wide, [], `${what}: no element sticks out of the screen`);
+  }
 }

@@ -1,8 +1,11 @@
-//! One folder per record kind.
+//! One folder per record kind, and what they all read of the records
+//! (`records`).
 
+pub mod agreements;
 pub mod escalations;
 pub mod forums;
 pub mod plans;
+pub mod records;
 
 use automerge::ROOT;
 use model::RecordKind;
@@ -23,7 +26,8 @@ pub fn record_link(repo: &Repo, id: DocumentId) -> Option<(&'static str, String,
         RecordKind::SystemicIssue => ("Systemic issue", "systemic", "title"),
         RecordKind::ForumThread => ("Thread", "threads", "title"),
         RecordKind::ForumCategory => ("Category", "forums", "name"),
-        RecordKind::Agreement | RecordKind::Other(_) => return None,
+        RecordKind::Agreement => ("Agreement", "agreements", "title"),
+        RecordKind::Other(_) => return None,
     };
     let title = repo
         .read(id, |d| read_string(d, &ROOT, title_key).ok())

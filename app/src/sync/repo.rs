@@ -47,6 +47,7 @@ const CONFIRMED_PREFIX: &str = "confirmed/";
 /// How long after the last arriving change the "while you were away"
 /// summary is made.
 const SETTLE_MS: u32 = 1_500;
+const SETTING_PREFIX: &str = "setting/";
 
 /// The workspace index's records, and the index heads they were read at.
 type RecordsAt = (Vec<ChangeHash>, Rc<[RecordEntry]>);
@@ -381,6 +382,22 @@ impl Repo {
         self.store.set_meta(NAME_KEY, name).await?;
         self.name.set(name.to_owned());
         Ok(())
+    }
+
+    /// A choice the person made on this device (`None` until they made it).
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, RepoError> {
+        Ok(self
+            .store
+            .get_meta(&format!("{SETTING_PREFIX}{key}"))
+            .await?)
+    }
+
+    /// Remember a choice the person made, on this device only.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), RepoError> {
+        Ok(self
+            .store
+            .set_meta(&format!("{SETTING_PREFIX}{key}"), value)
+            .await?)
     }
 
     /// Create a record of `kind`: `init` lays out the fresh document, which

@@ -8,11 +8,13 @@ use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::update::UpdateBanner;
 use super::who_am_i::WhoAmI;
+use crate::features::agreements::{AgreementList, AgreementPage, provide_agreement_data};
 use crate::features::escalations::{
     EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
 };
 use crate::features::forums::{ForumHome, ThreadPage, provide_forum_data};
 use crate::features::plans::{PlanList, PlanPage};
+use crate::features::records::clock;
 use crate::store::Store;
 use crate::sync::Repo;
 use crate::workspace;
@@ -64,14 +66,16 @@ enum Page {
     Forums,
     Mentions,
     Thread,
+    Agreements,
+    Agreement,
     Nowhere,
 }
 
 impl Page {
     /// The page at `path`: `/`, `/plans/:id`, `/escalations`,
     /// `/escalations/:id`, `/systemic`, `/systemic/:id`, `/trends`,
-    /// `/forums`, `/forums/:category`, `/mentions`, `/threads/:id` (a
-    /// trailing slash does not matter).
+    /// `/forums`, `/forums/:category`, `/mentions`, `/threads/:id`,
+    /// `/agreements`, `/agreements/:id` (a trailing slash does not matter).
     fn at(path: &str) -> Page {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         match segments.as_slice() {
@@ -85,6 +89,8 @@ impl Page {
             ["forums"] | ["forums", _] => Page::Forums,
             ["mentions"] => Page::Mentions,
             ["threads", id] if !id.is_empty() => Page::Thread,
+            ["agreements"] => Page::Agreements,
+            ["agreements", id] if !id.is_empty() => Page::Agreement,
             _ => Page::Nowhere,
         }
     }
@@ -105,7 +111,9 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
         hide.remove();
         show.remove();
     });
-    provide_escalation_data();
+    let now = clock();
+    provide_escalation_data(now);
+    provide_agreement_data(now);
     provide_forum_data();
     let path = provide_location();
     let page = Memo::new(move |_| path.with(|p| Page::at(p)));
@@ -121,6 +129,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 <Link href="/systemic">"Systemic issues"</Link>
                 <Link href="/trends">"Trends"</Link>
                 <Link href="/forums">"Forums"</Link>
+                <Link href="/agreements">"Agreements"</Link>
             </nav>
             <WhoAmI/>
             <SyncBadge status/>
@@ -138,6 +147,8 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
                 Page::Forums => view! { <ForumHome/> }.into_any(),
                 Page::Mentions => view! { <ForumHome mentions=true/> }.into_any(),
                 Page::Thread => view! { <ThreadPage/> }.into_any(),
+                Page::Agreements => view! { <AgreementList/> }.into_any(),
+                Page::Agreement => view! { <AgreementPage/> }.into_any(),
                 Page::Nowhere => {
                     view! { <p class="empty">"There is nothing at this address."</p> }.into_any()
                 }

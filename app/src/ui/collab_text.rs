@@ -12,7 +12,7 @@ use model::{fields, remap_position};
 use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
-use super::use_repo;
+use super::{ErrorLine, use_repo};
 
 /// An `<input>` or `<textarea>`, seen through what both can do.
 enum Control {
@@ -194,9 +194,7 @@ pub fn CollabText(
         <div class="field">
             <label for=id class="field-label" class:visually-hidden=quiet_label>{label}</label>
             {box_view}
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
         </div>
     }
 }

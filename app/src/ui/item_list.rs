@@ -9,7 +9,7 @@ use model::items::{self, Place};
 use model::spec::{Kind, ListSpec, date_to_days};
 use protocol::DocumentId;
 
-use super::{CollabText, ScalarField, use_repo};
+use super::{CollabText, ErrorLine, ScalarField, use_repo};
 use crate::util::{now_ms, random_bytes};
 
 /// The items of list `key` under `parent`, in order.
@@ -219,9 +219,7 @@ pub fn ItemList(
             <Show when=move || rows.get().is_empty()>
                 <p class="empty-list">"Nothing here yet."</p>
             </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
             <button class="button add-item" on:click=add data-add=spec.key>
                 "+ Add " {spec.noun}
             </button>

@@ -3,24 +3,28 @@
 mod app;
 mod away;
 mod collab_text;
+mod error_line;
 mod item_list;
+mod link_select;
+mod markup;
 mod record;
 mod route;
 mod scalar_field;
 mod shortcuts;
-mod summaries;
 mod sync_badge;
 mod update;
 mod who_am_i;
 
 pub use app::App;
 pub use collab_text::CollabText;
+pub use error_line::ErrorLine;
 pub use item_list::{ItemList, list_items, new_item_id};
-pub use record::{FieldGrid, RecordGate, Section, ShareLink, download_markdown};
+pub use link_select::LinkSelect;
+pub use markup::{Markup, MarkupView, doc_markup};
+pub use record::{FieldGrid, RecordGate, RecordPage, Section, ShareLink, download_markdown};
 pub use route::{Link, route_id, use_navigate};
-pub use scalar_field::{Conflict, ScalarField, conflict_choices};
-pub use shortcuts::{ListHead, list_shortcuts};
-pub use summaries::{Rows, summaries, titled};
+pub use scalar_field::{Conflict, ScalarField, root_conflicts};
+pub use shortcuts::{BoardToggle, EmptyState, ListHead, SearchBox, list_shortcuts};
 
 use std::rc::Rc;
 

@@ -1,13 +1,42 @@
-//! Building blocks of every record page: the gate that waits for a record
-//! not on this device yet, sections, a grid of decision fields, the share
-//! link.
+//! Building blocks of every record page: the page around the record named
+//! in the address, the gate that waits for a record not on this device yet,
+//! sections, a grid of decision fields, the share link.
 
 use leptos::prelude::*;
 use protocol::DocumentId;
 
 use model::spec::Field;
 
-use super::{ScalarField, use_repo};
+use super::{Link, ScalarField, route_id, use_repo};
+
+/// A record's page: a link back to its list, then `editor` for the record
+/// whose id is in the address (or a banner when the address names none).
+#[component]
+pub fn RecordPage(
+    /// The page's class: "page escalation".
+    class: &'static str,
+    /// The list to go back to, and what the link says.
+    back: (&'static str, &'static str),
+    /// What the record is called, with its article: "an escalation".
+    noun: &'static str,
+    editor: fn(DocumentId) -> AnyView,
+) -> impl IntoView {
+    let id = route_id();
+    view! {
+        <section class=class>
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <Link href=back.0>{back.1}</Link>
+            </nav>
+            {move || match id() {
+                Some(id) => editor(id),
+                None => {
+                    let text = format!("This link does not point to {noun}.");
+                    view! { <p class="banner banner-error" role="alert">{text}</p> }.into_any()
+                }
+            }}
+        </section>
+    }
+}
 
 /// Shows `children` once document `doc` has content on this device.
 #[component]

@@ -80,6 +80,18 @@ fn is_current(path: &str, href: &str, exact: bool) -> bool {
     }
 }
 
+/// Whether a click on a link is one the app should follow itself: the main
+/// button with no modifier key (others open a new tab or window), not
+/// already handled.
+pub fn is_plain_click(e: &ev::MouseEvent) -> bool {
+    !(e.default_prevented()
+        || e.button() != 0
+        || e.meta_key()
+        || e.alt_key()
+        || e.ctrl_key()
+        || e.shift_key())
+}
+
 /// A link to a page of the app: followed without reloading, and marked
 /// `aria-current="page"` while that page (or, unless `exact`, one under it)
 /// is shown. Clicks with a modifier key or another button are left to the
@@ -99,17 +111,10 @@ pub fn Link(
         move || path.with(|p| is_current(p, &href, exact)).then_some("page")
     };
     let follow = move |e: ev::MouseEvent| {
-        if e.default_prevented()
-            || e.button() != 0
-            || e.meta_key()
-            || e.alt_key()
-            || e.ctrl_key()
-            || e.shift_key()
-        {
-            return;
+        if is_plain_click(&e) {
+            e.prevent_default();
+            go(path, &target);
         }
-        e.prevent_default();
-        go(path, &target);
     };
     view! {
         <a href=href aria-current=current on:click=follow>

@@ -10,7 +10,7 @@ use model::fields::Candidate;
 use model::spec::{Field, Kind};
 use protocol::DocumentId;
 
-use super::use_repo;
+use super::{ErrorLine, use_repo};
 use crate::util::{local_input_value, parse_local_input};
 
 /// The currency amounts default to when none is typed.
@@ -149,9 +149,7 @@ pub fn ScalarField(
         <div class="field" class:field-conflicted=move || !state.get().1.is_empty()>
             <label for=id class="field-label" class:visually-hidden=quiet_label>{field.label}</label>
             {control}
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
             <Conflict
                 label=field.label
                 candidates=Signal::derive(move || state.get().1)
@@ -174,6 +172,17 @@ pub fn conflict_choices(
         .into_iter()
         .map(|c| (c.value.clone(), field.display(&c.value), who(doc, &c)))
         .collect()
+}
+
+/// The [`conflict_choices`] of `field` at the root of document `doc`,
+/// following the document.
+pub fn root_conflicts(doc: DocumentId, field: Field) -> Signal<Vec<(String, String, String)>> {
+    let repo = use_repo();
+    Signal::derive(move || {
+        repo.get()
+            .read(doc, |d| conflict_choices(d, field, &ROOT))
+            .unwrap_or_default()
+    })
 }
 
 /// "by Ana", "by you", or "by another device".

@@ -1,9 +1,13 @@
-//! The keys every list page answers: "n" makes a new record, "/" jumps to
-//! search — unless the person is typing somewhere.
+//! What every list page has: the keys it answers ("n" makes a new record,
+//! "/" jumps to search — unless the person is typing somewhere), its head,
+//! its search box, the switch between a board and a table, and what it
+//! says while it has nothing to list.
 
 use leptos::ev;
 use leptos::html::Input;
 use leptos::prelude::*;
+
+use super::ErrorLine;
 
 /// Listen for the list keys while the calling view is mounted.
 pub fn list_shortcuts(create: impl Fn() + 'static, search: NodeRef<Input>) {
@@ -59,8 +63,49 @@ pub fn ListHead(
                 <kbd aria-hidden="true">"N"</kbd>
             </button>
         </div>
-        <Show when=move || error.get().is_some()>
-            <p class="banner banner-error" role="alert">{move || error.get()}</p>
-        </Show>
+        <ErrorLine error=error banner=true/>
+    }
+}
+
+/// A list's search box; the "/" key jumps to it (see [`list_shortcuts`]).
+#[component]
+pub fn SearchBox(
+    query: RwSignal<String>,
+    /// The same reference [`list_shortcuts`] focuses.
+    search: NodeRef<Input>,
+    placeholder: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <input
+            type="search"
+            class="search-input"
+            placeholder=placeholder
+            aria-label=label
+            node_ref=search
+            bind:value=query
+        />
+    }
+}
+
+/// Two ways to see a list: a board, or `other` ("Table", "List").
+#[component]
+pub fn BoardToggle(board: RwSignal<bool>, other: &'static str) -> impl IntoView {
+    view! {
+        <div class="segmented" role="group" aria-label="View">
+            <button class="button subtle" aria-pressed=move || board.get().to_string() on:click=move |_| board.set(true)>"Board"</button>
+            <button class="button subtle" aria-pressed=move || (!board.get()).to_string() on:click=move |_| board.set(false)>{other}</button>
+        </div>
+    }
+}
+
+/// What a list page says while there is nothing to list.
+#[component]
+pub fn EmptyState(title: &'static str, text: &'static str) -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <h2>{title}</h2>
+            <p>{text}</p>
+        </div>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::use_repo;
+use super::{ErrorLine, use_repo};
 
 #[component]
 pub fn WhoAmI() -> impl IntoView {
@@ -59,9 +59,7 @@ pub fn WhoAmI() -> impl IntoView {
                     <button class="button subtle" type="submit">"Save"</button>
                 </form>
             </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
         </div>
     }
 }

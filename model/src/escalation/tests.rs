@@ -1,25 +1,15 @@
 use super::*;
-use crate::spec::{Field, parse_datetime};
-use crate::test_support::{doc, other_device, sync};
+use crate::testing::{at, doc, other_device, set, sync};
 use schema::*;
 
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
-
-/// A moment written the way people read it (UTC).
-fn at(s: &str) -> i64 {
-    parse_datetime(s).expect("a valid date and time")
-}
 
 /// A fresh escalation on device 1, opened at `now`.
 fn opened(title: &str, now: i64) -> AutoCommit {
     let mut d = doc(1);
     Escalation::create(&mut d, title, now).expect("create");
     d
-}
-
-fn set(d: &mut AutoCommit, f: Field, value: &str) {
-    f.write(d, &ROOT, value, "USD").expect(f.key);
 }
 
 fn write_resolution(d: &mut AutoCommit, text: &str) {

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use super::markdown::{Block, Span, parse, plain};
 use super::search::find_ignoring_case;
 use super::*;
-use crate::test_support::{doc, other_device, sync};
+use crate::testing::{doc, other_device, sync};
 
 const MINUTE: i64 = 60_000;
 const ANA: Who<'static> = Who {

@@ -73,7 +73,7 @@ mod tests {
 
     use super::*;
     use crate::authors::sign;
-    use crate::test_support::{doc, other_device, sync};
+    use crate::testing::{doc, other_device, sync};
 
     fn edit(d: &mut AutoCommit, who: &str, key: &str, value: &str) {
         sign(d, who).expect("sign");

@@ -143,7 +143,7 @@ impl AccountPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{doc, other_device};
+    use crate::testing::{doc, other_device};
 
     #[test]
     fn a_new_plan_reads_back() {

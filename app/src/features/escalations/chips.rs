@@ -1,35 +1,45 @@
-//! Small labels every escalation view shares: severity, status, the
-//! next-update timer.
+//! Small labels every escalation view shares — severity, status, the
+//! next-update timer — drawn as markup (see [`crate::ui::Markup`]); and the
+//! escalations linked to an account plan or a systemic issue.
 
 use leptos::prelude::*;
 use model::{Status, Timer, severity_label};
 use protocol::DocumentId;
 
 use super::data::{Row, use_escalation_data};
-
-use crate::ui::Link;
+use crate::ui::{Markup, MarkupView};
 use crate::util::duration_words;
 
-#[component]
-pub fn SeverityChip(severity: Option<u8>) -> impl IntoView {
+/// "Sev 2", with the severity's full label as its title.
+pub fn sev_chip(m: &mut Markup, severity: Option<u8>) {
     let text = severity.map_or_else(|| "Sev –".to_owned(), |s| format!("Sev {s}"));
-    let title = severity_label(severity);
-    view! {
-        <span class="sev" data-sev=severity.map(|s| s.to_string()) title=title>{text}</span>
-    }
+    let sev = severity.map(|s| s.to_string()).unwrap_or_default();
+    m.leaf(
+        "span",
+        &[
+            ("class", "sev"),
+            ("data-sev", &sev),
+            ("title", &severity_label(severity)),
+        ],
+        &text,
+    );
 }
 
-#[component]
-pub fn StatusPill(status: Status, #[prop(optional)] hold: String) -> impl IntoView {
+/// The status ("Awaiting customer" while on hold for the customer).
+pub fn status_pill(m: &mut Markup, status: Status, hold: &str) {
     let text = if status == Status::Awaiting && !hold.is_empty() {
         format!(
             "Awaiting {}",
-            model::spec::choice_label(model::escalation_schema::HOLD_REASONS, &hold).to_lowercase()
+            model::spec::choice_label(model::escalation_schema::HOLD_REASONS, hold).to_lowercase()
         )
     } else {
         status.label().to_owned()
     };
-    view! { <span class="status-pill" data-status=status.value()>{text}</span> }
+    m.leaf(
+        "span",
+        &[("class", "status-pill"), ("data-status", status.value())],
+        &text,
+    );
 }
 
 /// The next-update timer as words and a state for styling:
@@ -45,13 +55,20 @@ pub fn timer_words(timer: Timer) -> (&'static str, String) {
     }
 }
 
-#[component]
-pub fn TimerChip(#[prop(into)] timer: Signal<Option<Timer>>) -> impl IntoView {
-    move || {
-        timer.get().map(|t| {
-            let (state, text) = timer_words(t);
-            view! { <span class="timer" data-timer=state role="timer">{text}</span> }
-        })
+/// The timer's state, for styling a card or row ("" without a timer).
+pub fn timer_state(timer: Option<Timer>) -> &'static str {
+    timer.map_or("", |t| timer_words(t).0)
+}
+
+/// The next-update timer (nothing without one).
+pub fn timer_chip(m: &mut Markup, timer: Option<Timer>) {
+    if let Some(t) = timer {
+        let (state, text) = timer_words(t);
+        m.leaf(
+            "span",
+            &[("class", "timer"), ("data-timer", state), ("role", "timer")],
+            &text,
+        );
     }
 }
 
@@ -66,26 +83,40 @@ pub fn title_or_untitled(title: &str) -> String {
 
 /// Escalations as compact rows: severity, title, customer, status, timer.
 #[component]
-pub fn LinkedEscalations(rows: Signal<Vec<Row>>, testid: &'static str) -> impl IntoView {
+pub fn LinkedEscalations(
+    rows: Signal<Vec<Row>>,
+    testid: &'static str,
+    /// What to say when there are none.
+    empty: &'static str,
+) -> impl IntoView {
     let data = use_escalation_data();
-    view! {
-        <ul class="linked-list" role="list" data-testid=testid>
-            {move || rows.get().into_iter().map(|(id, s)| {
-                let timer_of = s.clone();
-                let timer = Signal::derive(move || timer_of.timer(data.now.get()));
-                let title = title_or_untitled(&s.title);
-                view! {
-                    <li class="linked-row">
-                        <SeverityChip severity=s.severity/>
-                        <Link href=format!("/escalations/{id}")>{title}</Link>
-                        <span class="esc-cell-sub">{s.customer.clone()}</span>
-                        <StatusPill status=s.status hold=s.hold_reason.clone()/>
-                        <TimerChip timer/>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
+    let html = Memo::new(move |_| {
+        let now = data.now.get();
+        let mut m = Markup::default();
+        m.open(
+            "ul",
+            &[
+                ("class", "linked-list"),
+                ("role", "list"),
+                ("data-empty", empty),
+            ],
+        );
+        for (id, s) in rows.get() {
+            m.open("li", &[("class", "linked-row")]);
+            sev_chip(&mut m, s.severity);
+            m.leaf(
+                "a",
+                &[("href", &format!("/escalations/{id}"))],
+                &title_or_untitled(&s.title),
+            )
+            .span("esc-cell-sub", &s.customer);
+            status_pill(&mut m, s.status, &s.hold_reason);
+            timer_chip(&mut m, s.timer(now));
+            m.close("li");
+        }
+        m.close("ul").finish()
+    });
+    view! { <MarkupView html class="linked" testid/> }
 }
 
 /// The escalations linked to account plan `plan`, open ones first, for the
@@ -113,9 +144,10 @@ pub fn PlanEscalations(plan: DocumentId) -> impl IntoView {
         rows
     });
     view! {
-        <LinkedEscalations rows testid="plan-escalations"/>
-        <Show when=move || rows.get().is_empty()>
-            <p class="empty-list">"No escalation links to this plan. Link one from the escalation's page."</p>
-        </Show>
+        <LinkedEscalations
+            rows
+            testid="plan-escalations"
+            empty="No escalation links to this plan. Link one from the escalation's page."
+        />
     }
 }

@@ -1,6 +1,6 @@
 //! What every escalation view reads: one summary per escalation on the
-//! device, re-read only for documents that changed, and a clock for the
-//! next-update timers (so they count down offline too).
+//! device, the systemic issues with their titles, and the clock for the
+//! next-update timers.
 
 use std::sync::Arc;
 
@@ -8,29 +8,28 @@ use leptos::prelude::*;
 use model::{Escalation, RecordKind, Summary, SystemicIssue};
 use protocol::DocumentId;
 
-use crate::ui::{Rows, summaries, titled, use_repo};
-use crate::util::now_ms;
-
-/// How often the timers are recomputed.
-const TICK_MS: u32 = 30_000;
+use crate::features::records::{Rows, summaries, titled};
+use crate::ui::use_repo;
 
 /// One escalation and its summary (shared, not copied, between views).
 pub type Row = (DocumentId, Arc<Summary>);
+/// Every escalation on the device with its summary, newest first.
+pub type Escalations = Rows<Summary>;
 
 /// The shared escalation data of the running app.
 #[derive(Clone, Copy)]
 pub struct EscalationData {
-    pub escalations: Memo<Rows<Summary>>,
+    pub escalations: Memo<Escalations>,
     /// Every systemic issue: (id, title), newest first.
     pub issues: Memo<Arc<Vec<(DocumentId, String)>>>,
     /// Milliseconds since the epoch, ticking every half minute.
     pub now: RwSignal<i64>,
 }
 
-/// Set up the escalation data once, where the app's routes live.
-pub fn provide_escalation_data() {
+/// Set up the escalation data once, where the app's routes live, with the
+/// app's clock.
+pub fn provide_escalation_data(now: RwSignal<i64>) {
     let repo = use_repo();
-    let escalations = summaries(RecordKind::Escalation, Escalation::summary);
     let issues = Memo::new(move |_| {
         Arc::new(titled(
             &repo.get(),
@@ -38,12 +37,8 @@ pub fn provide_escalation_data() {
             SystemicIssue::title,
         ))
     });
-    let now = RwSignal::new(now_ms());
-    let tick = gloo::timers::callback::Interval::new(TICK_MS, move || now.set(now_ms()));
-    // Stops with the app's owner.
-    StoredValue::new_local(tick);
     provide_context(EscalationData {
-        escalations,
+        escalations: summaries(RecordKind::Escalation, Escalation::summary),
         issues,
         now,
     });

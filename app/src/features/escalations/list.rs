@@ -2,17 +2,18 @@
 //! with the overdue ones first.
 
 use std::cmp::Reverse;
-use std::sync::Arc;
 
 use leptos::prelude::*;
 use model::escalation_schema::SEVERITIES;
 use model::sort::{sort_by, sort_by_key};
 use model::{Escalation, RecordKind, Status, Summary, Timer};
-use protocol::DocumentId;
 
-use super::chips::{SeverityChip, StatusPill, TimerChip, title_or_untitled};
+use super::chips::{sev_chip, status_pill, timer_chip, timer_state, title_or_untitled};
 use super::data::{Row as EscRow, use_escalation_data};
-use crate::ui::{Link, ListHead, list_shortcuts, use_navigate, use_repo};
+use crate::ui::{
+    BoardToggle, EmptyState, ListHead, Markup, MarkupView, SearchBox, list_shortcuts, use_navigate,
+    use_repo,
+};
 use crate::util::{local_time_label, now_ms};
 
 /// Rows the table shows before "Show all".
@@ -28,6 +29,27 @@ enum SortBy {
     Owner,
     Age,
     NextUpdate,
+}
+
+impl SortBy {
+    const ALL: [SortBy; 5] = [
+        SortBy::Urgency,
+        SortBy::Severity,
+        SortBy::Owner,
+        SortBy::Age,
+        SortBy::NextUpdate,
+    ];
+
+    /// How a sort button names it.
+    fn key(self) -> &'static str {
+        match self {
+            SortBy::Urgency => "urgency",
+            SortBy::Severity => "severity",
+            SortBy::Owner => "owner",
+            SortBy::Age => "age",
+            SortBy::NextUpdate => "next-update",
+        }
+    }
 }
 
 /// Overdue first (most late first), then due soon, then the rest by due
@@ -146,6 +168,29 @@ pub fn EscalationList() -> impl IntoView {
         (all.len(), open, overdue, soon)
     };
 
+    let html = Memo::new(move |_| {
+        let now = data.now.get();
+        let rows = filtered.read();
+        if board.get() {
+            board_markup(&rows, now)
+        } else {
+            table_markup(&rows, sort_by.get(), show_all.get(), now)
+        }
+    });
+    // A table heading sorts by its column (again: the other way round);
+    // "Show all" shows every row.
+    let act = move |(action, key): (String, String)| match action.as_str() {
+        "sort" => {
+            if let Some(by) = SortBy::ALL.into_iter().find(|b| b.key() == key) {
+                sort_by.update(|(b, d)| {
+                    *d = *b == by && !*d;
+                    *b = by;
+                });
+            }
+        }
+        _ => show_all.set(true),
+    };
+
     view! {
         <section class="page escalations" aria-labelledby="esc-heading">
             <ListHead
@@ -166,21 +211,11 @@ pub fn EscalationList() -> impl IntoView {
             <Show
                 when=move || !data.escalations.get().is_empty()
                 fallback=|| view! {
-                    <div class="empty-state">
-                        <h2>"No escalations on this device"</h2>
-                        <p>"Open one with New escalation (or press N). Notes, timers and trends work offline; the team sees them when you sync."</p>
-                    </div>
+                    <EmptyState title="No escalations on this device" text="Open one with New escalation (or press N). Notes, timers and trends work offline; the team sees them when you sync."/>
                 }
             >
                 <div class="search toolbar">
-                    <input
-                        type="search"
-                        class="search-input"
-                        placeholder="Search title, customer or product  ( / )"
-                        aria-label="Search escalations"
-                        node_ref=search_ref
-                        bind:value=query
-                    />
+                    <SearchBox query search=search_ref placeholder="Search title, customer or product  ( / )" label="Search escalations"/>
                     <select class="filter" aria-label="Which escalations" bind:value=scope data-testid="filter-scope">
                         <option value="open">"Open"</option>
                         <option value="">"All"</option>
@@ -194,183 +229,171 @@ pub fn EscalationList() -> impl IntoView {
                         <option value="">"All owners"</option>
                         {move || owners().into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
                     </select>
-                    <div class="segmented" role="group" aria-label="View">
-                        <button class="button subtle" aria-pressed=move || board.get().to_string() on:click=move |_| board.set(true)>"Board"</button>
-                        <button class="button subtle" aria-pressed=move || (!board.get()).to_string() on:click=move |_| board.set(false)>"Table"</button>
-                    </div>
+                    <BoardToggle board other="Table"/>
                 </div>
-                <Show when=move || board.get() fallback=move || view! { <Table rows=filtered sort_by show_all/> }>
-                    <Board rows=filtered/>
-                </Show>
+                <MarkupView html on_action=Callback::new(act) class="esc-view"/>
             </Show>
         </section>
     }
 }
 
-#[component]
-fn Board(rows: Memo<Vec<EscRow>>) -> impl IntoView {
-    let data = use_escalation_data();
-    let columns = move || {
-        let now = data.now.get();
-        let mut sorted = rows.get();
-        sort(&mut sorted, SortBy::Urgency, false, now);
-        Status::ALL
-            .iter()
-            .map(|status| {
-                let cards: Vec<_> = sorted
-                    .iter()
-                    .filter(|(_, s)| s.status == *status)
-                    .cloned()
-                    .collect();
-                (*status, cards)
-            })
-            .filter(|(status, cards)| status.is_open() || !cards.is_empty())
-            .collect::<Vec<_>>()
-    };
-    view! {
-        <div class="board" data-testid="esc-board">
-            {move || {
-                columns()
-                    .into_iter()
-                    .map(|(status, cards)| {
-                        let total = cards.len();
-                        view! {
-                            <section class="board-column" data-status=status.value() aria-label=status.label()>
-                                <h2 class="board-title">{status.label()} <span class="count">{total}</span></h2>
-                                <ul class="board-cards" role="list">
-                                    {cards
-                                        .into_iter()
-                                        .take(COLUMN)
-                                        .map(|(id, s)| view! { <Card id summary=s/> })
-                                        .collect_view()}
-                                </ul>
-                                {(total > COLUMN).then(|| view! {
-                                    <p class="board-more">{format!("{} more — use the table to see them all", total - COLUMN)}</p>
-                                })}
-                            </section>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </div>
-    }
-}
-
-#[component]
-fn Card(id: DocumentId, summary: Arc<Summary>) -> impl IntoView {
-    let data = use_escalation_data();
-    let s = summary.clone();
-    let timer = Signal::derive(move || s.timer(data.now.get()));
-    let who: Vec<String> = [summary.customer.clone(), summary.owner.clone()]
-        .into_iter()
-        .filter(|v| !v.is_empty())
-        .collect();
-    view! {
-        <li class="esc-card" data-timer=move || timer.get().map(|t| super::chips::timer_words(t).0)>
-            <Link href=format!("/escalations/{id}")>
-                <span class="esc-card-top">
-                    <SeverityChip severity=summary.severity/>
-                    {(summary.status == Status::Awaiting).then(|| view! { <StatusPill status=summary.status hold=summary.hold_reason.clone()/> })}
-                </span>
-                <span class="esc-card-title">{title_or_untitled(&summary.title)}</span>
-                <span class="esc-card-who">{who.join(" · ")}</span>
-                <TimerChip timer/>
-            </Link>
-        </li>
-    }
-}
-
-#[component]
-fn Table(
-    rows: Memo<Vec<EscRow>>,
-    sort_by: RwSignal<(SortBy, bool)>,
-    show_all: RwSignal<bool>,
-) -> impl IntoView {
-    let data = use_escalation_data();
-    let sorted = Memo::new(move |_| {
-        let (by, descending) = sort_by.get();
-        let mut all = rows.get();
-        sort(&mut all, by, descending, data.now.get());
-        all
-    });
-    let header = move |by: SortBy, label: &'static str| {
-        let state = move || match sort_by.get() {
-            (b, false) if b == by => "ascending",
-            (b, true) if b == by => "descending",
-            _ => "none",
-        };
-        let click = move |_| {
-            sort_by.update(|(b, d)| {
-                if *b == by {
-                    *d = !*d;
-                } else {
-                    *b = by;
-                    *d = false;
-                }
-            })
-        };
-        view! {
-            <th aria-sort=state>
-                <button class="th-sort" on:click=click>{label}<span class="sort-mark" aria-hidden="true"></span></button>
-            </th>
+/// A column per status (the closed ones only when they hold any), overdue
+/// escalations first in each.
+fn board_markup(rows: &[EscRow], now: i64) -> String {
+    let mut sorted = rows.to_vec();
+    sort(&mut sorted, SortBy::Urgency, false, now);
+    let mut m = Markup::default();
+    m.open("div", &[("class", "board"), ("data-testid", "esc-board")]);
+    for status in Status::ALL {
+        let cards = || sorted.iter().filter(|(_, s)| s.status == status);
+        let total = cards().count();
+        if !status.is_open() && total == 0 {
+            continue;
         }
-    };
-    let shown = move || {
-        let all = sorted.get();
-        let take = if show_all.get() { all.len() } else { PAGE };
-        all.into_iter().take(take).collect::<Vec<_>>()
-    };
-    view! {
-        <div class="table-wrap">
-            <table class="esc-table" data-testid="esc-table">
-                <thead>
-                    <tr>
-                        {header(SortBy::Severity, "Severity")}
-                        <th>"Escalation"</th>
-                        <th>"Status"</th>
-                        {header(SortBy::Owner, "Owner")}
-                        {header(SortBy::Age, "Age")}
-                        {header(SortBy::NextUpdate, "Next update")}
-                        {header(SortBy::Urgency, "Urgency")}
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=shown key=|(id, s)| (*id, s.clone()) let:row>
-                        <Row id=row.0 summary=row.1/>
-                    </For>
-                </tbody>
-            </table>
-            <Show when=move || rows.get().is_empty()>
-                <p class="empty">"No escalation matches these filters."</p>
-            </Show>
-            <Show when=move || { !show_all.get() && sorted.get().len() > PAGE }>
-                <button class="button subtle" on:click=move |_| show_all.set(true)>
-                    {move || format!("Show all {}", sorted.get().len())}
-                </button>
-            </Show>
-        </div>
+        m.open(
+            "section",
+            &[
+                ("class", "board-column"),
+                ("data-status", status.value()),
+                ("aria-label", status.label()),
+            ],
+        )
+        .open("h2", &[("class", "board-title")])
+        .text(status.label())
+        .span("count", &total.to_string())
+        .close("h2")
+        .open("ul", &[("class", "board-cards"), ("role", "list")]);
+        for (id, s) in cards().take(COLUMN) {
+            let timer = s.timer(now);
+            let who: Vec<&str> = [s.customer.as_str(), s.owner.as_str()]
+                .into_iter()
+                .filter(|v| !v.is_empty())
+                .collect();
+            m.open(
+                "li",
+                &[("class", "esc-card"), ("data-timer", timer_state(timer))],
+            )
+            .open("a", &[("href", &format!("/escalations/{id}"))])
+            .open("span", &[("class", "esc-card-top")]);
+            sev_chip(&mut m, s.severity);
+            if s.status == Status::Awaiting {
+                status_pill(&mut m, s.status, &s.hold_reason);
+            }
+            m.close("span")
+                .span("esc-card-title", &title_or_untitled(&s.title))
+                .span("esc-card-who", &who.join(" · "));
+            timer_chip(&mut m, timer);
+            m.close("a").close("li");
+        }
+        m.close("ul");
+        if total > COLUMN {
+            let more = format!("{} more — use the table to see them all", total - COLUMN);
+            m.leaf("p", &[("class", "board-more")], &more);
+        }
+        m.close("section");
     }
+    m.close("div").finish()
 }
 
-#[component]
-fn Row(id: DocumentId, summary: Arc<Summary>) -> impl IntoView {
-    let data = use_escalation_data();
-    let s = summary.clone();
-    let timer = Signal::derive(move || s.timer(data.now.get()));
-    let age = summary.clone();
-    let title = title_or_untitled(&summary.title);
-    view! {
-        <tr data-timer=move || timer.get().map(|t| super::chips::timer_words(t).0)>
-            <td><SeverityChip severity=summary.severity/></td>
-            <td class="esc-cell-title">
-                <Link href=format!("/escalations/{id}")>{title}</Link>
-                <span class="esc-cell-sub">{summary.customer.clone()}</span>
-            </td>
-            <td><StatusPill status=summary.status hold=summary.hold_reason.clone()/></td>
-            <td>{summary.owner.clone()}</td>
-            <td>{move || format!("{} d", age.age_days(data.now.get()))}</td>
-            <td>{summary.next_update_due.filter(|_| summary.status.is_open()).map(local_time_label)}</td>
-            <td><TimerChip timer/></td>
-        </tr>
+/// The table sorted as the person chose, its first [`PAGE`] rows unless
+/// `show_all`.
+fn table_markup(
+    rows: &[EscRow],
+    (by, descending): (SortBy, bool),
+    show_all: bool,
+    now: i64,
+) -> String {
+    let mut sorted = rows.to_vec();
+    sort(&mut sorted, by, descending, now);
+    let mut m = Markup::default();
+    m.open("div", &[("class", "table-wrap")])
+        .open(
+            "table",
+            &[("class", "esc-table"), ("data-testid", "esc-table")],
+        )
+        .open("thead", &[])
+        .open("tr", &[]);
+    for (column, label) in [
+        (Some(SortBy::Severity), "Severity"),
+        (None, "Escalation"),
+        (None, "Status"),
+        (Some(SortBy::Owner), "Owner"),
+        (Some(SortBy::Age), "Age"),
+        (Some(SortBy::NextUpdate), "Next update"),
+        (Some(SortBy::Urgency), "Urgency"),
+    ] {
+        let Some(column) = column else {
+            m.leaf("th", &[], label);
+            continue;
+        };
+        let state = match (column == by, descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
+        m.open("th", &[("aria-sort", state)])
+            .open(
+                "button",
+                &[
+                    ("class", "th-sort"),
+                    ("data-action", "sort"),
+                    ("data-id", column.key()),
+                ],
+            )
+            .text(label)
+            .leaf(
+                "span",
+                &[("class", "sort-mark"), ("aria-hidden", "true")],
+                "",
+            )
+            .close("button")
+            .close("th");
     }
+    m.close("tr").close("thead").open("tbody", &[]);
+    let take = if show_all { sorted.len() } else { PAGE };
+    for (id, s) in sorted.iter().take(take) {
+        let timer = s.timer(now);
+        m.open("tr", &[("data-timer", timer_state(timer))])
+            .open("td", &[]);
+        sev_chip(&mut m, s.severity);
+        m.close("td")
+            .open("td", &[("class", "esc-cell-title")])
+            .leaf(
+                "a",
+                &[("href", &format!("/escalations/{id}"))],
+                &title_or_untitled(&s.title),
+            )
+            .span("esc-cell-sub", &s.customer)
+            .close("td")
+            .open("td", &[]);
+        status_pill(&mut m, s.status, &s.hold_reason);
+        let next = s
+            .next_update_due
+            .filter(|_| s.status.is_open())
+            .map(local_time_label)
+            .unwrap_or_default();
+        m.close("td")
+            .leaf("td", &[], &s.owner)
+            .leaf("td", &[], &format!("{} d", s.age_days(now)))
+            .leaf("td", &[], &next)
+            .open("td", &[]);
+        timer_chip(&mut m, timer);
+        m.close("td").close("tr");
+    }
+    m.close("tbody").close("table");
+    if rows.is_empty() {
+        m.leaf(
+            "p",
+            &[("class", "empty")],
+            "No escalation matches these filters.",
+        );
+    }
+    if sorted.len() > take {
+        m.leaf(
+            "button",
+            &[("class", "button subtle"), ("data-action", "all")],
+            &format!("Show all {}", sorted.len()),
+        );
+    }
+    m.close("div").finish()
 }

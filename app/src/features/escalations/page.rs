@@ -2,73 +2,63 @@
 //! details, links to an account plan and a systemic issue, root cause and
 //! resolution, and the timeline.
 
-use automerge::ROOT;
 use leptos::prelude::*;
 use model::escalation_schema::{
     DETAILS, HOLD_REASONS, IMPACT, PLAN, RESOLUTION, ROOT_CAUSE, ROOT_CAUSE_CATEGORY, STATUS,
     SYSTEMIC, TITLE,
 };
-use model::spec::Field;
-use model::{AccountPlan, Escalation, PlanField, RecordKind, Status, SystemicIssue};
+use model::{Escalation, RecordKind, Status, SystemicIssue};
 use protocol::DocumentId;
 
-use super::chips::{SeverityChip, StatusPill, TimerChip};
+use super::chips::{sev_chip, status_pill, timer_chip};
 use super::data::use_escalation_data;
 use super::timeline::Timeline;
+use crate::features::records::{plan_titles, summary_of};
 use crate::ui::{
-    CollabText, Conflict, FieldGrid, Link, RecordGate, ScalarField, Section, ShareLink,
-    conflict_choices, download_markdown, route_id, titled, use_repo,
+    CollabText, Conflict, ErrorLine, FieldGrid, LinkSelect, Markup, MarkupView, RecordGate,
+    RecordPage, ScalarField, Section, ShareLink, download_markdown, root_conflicts, use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
 #[component]
 pub fn EscalationPage() -> impl IntoView {
-    let id = route_id();
     view! {
-        <section class="page escalation">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <Link href="/escalations">"← All escalations"</Link>
-            </nav>
-            {move || match id() {
-                Some(id) => view! { <EscalationEditor id/> }.into_any(),
-                None => view! { <p class="banner banner-error" role="alert">"This link does not point to an escalation."</p> }.into_any(),
-            }}
-        </section>
+        <RecordPage
+            class="page escalation"
+            back=("/escalations", "← All escalations")
+            noun="an escalation"
+            editor=|id| view! { <EscalationEditor id/> }.into_any()
+        />
     }
 }
 
 #[component]
 fn EscalationEditor(id: DocumentId) -> impl IntoView {
-    let repo = use_repo();
     let data = use_escalation_data();
-    let summary = Memo::new(move |_| {
-        repo.get()
-            .read(id, |d| Escalation::summary(d).ok())
-            .flatten()
-            .unwrap_or_default()
-    });
+    let summary = summary_of(id, Escalation::summary);
     let untitled = move || summary.get_untracked().title.is_empty();
-    let timer = Signal::derive(move || summary.get().timer(data.now.get()));
+    // Severity, status, the timer and how old it is.
+    let chips = Memo::new(move |_| {
+        let s = summary.get();
+        let now = data.now.get();
+        let mut m = Markup::default();
+        sev_chip(&mut m, s.severity);
+        status_pill(&mut m, s.status, &s.hold_reason);
+        timer_chip(&mut m, s.timer(now));
+        let opened = format!("Opened {}", relative_time(s.created_at, now));
+        let when = match s.resolved_at.filter(|_| !s.status.is_open()) {
+            Some(at) => format!("{opened} · resolved {}", relative_time(at, now)),
+            None => opened,
+        };
+        m.span("hint", &when).finish()
+    });
     view! {
         <RecordGate doc=id noun="escalation">
             <article class="esc-sheet">
                 <header class="esc-head">
                     <CollabText doc=id key=TITLE.key label="Escalation title" placeholder="What is wrong, in one line" autofocus=untitled() quiet_label=true/>
                     <div class="esc-head-meta">
-                        {move || view! { <SeverityChip severity=summary.get().severity/> }}
-                        {move || { let s = summary.get(); view! { <StatusPill status=s.status hold=s.hold_reason/> } }}
-                        <TimerChip timer/>
-                        <span class="hint">
-                            {move || {
-                                let s = summary.get();
-                                let now = data.now.get();
-                                let opened = format!("Opened {}", relative_time(s.created_at, now));
-                                match s.resolved_at.filter(|_| !s.status.is_open()) {
-                                    Some(at) => format!("{opened} · resolved {}", relative_time(at, now)),
-                                    None => opened,
-                                }
-                            }}
-                        </span>
+                        <MarkupView html=chips class="esc-head-chips"/>
                     </div>
                 </header>
                 <StatusControl doc=id status=Memo::new(move |_| summary.get().status)/>
@@ -117,11 +107,7 @@ fn StatusControl(
     let error = RwSignal::new(None::<String>);
     let holding = RwSignal::new(false);
     let hold = RwSignal::new(String::new());
-    let conflicts = Signal::derive(move || {
-        repo.get()
-            .read(doc, |d| conflict_choices(d, STATUS, &ROOT))
-            .unwrap_or_default()
-    });
+    let conflicts = root_conflicts(doc, STATUS);
     let move_to = move |to: Status, reason: Option<String>| {
         let result = repo.get().edit(doc, |d| {
             Escalation::set_status(d, to, reason.as_deref(), now_ms())
@@ -190,9 +176,7 @@ fn StatusControl(
                     <button class="button subtle" on:click=move |_| holding.set(false)>"Cancel"</button>
                 </div>
             </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert" data-testid="status-error">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error testid="status-error"/>
             <Conflict label="Status" candidates=conflicts on_pick=Callback::new(settle)/>
         </div>
     }
@@ -205,11 +189,7 @@ fn Links(doc: DocumentId) -> impl IntoView {
     let repo = use_repo();
     let data = use_escalation_data();
     let error = RwSignal::new(None::<String>);
-    let plans = Signal::derive(move || {
-        titled(&repo.get(), &RecordKind::AccountPlan, |d| {
-            AccountPlan::text(d, PlanField::Title)
-        })
-    });
+    let plans = plan_titles();
     let issues = Signal::derive(move || data.issues.get().to_vec());
     let new_issue = move |_| {
         let repo = repo.get();
@@ -228,99 +208,7 @@ fn Links(doc: DocumentId) -> impl IntoView {
         <LinkSelect doc field=PLAN options=plans noun="plan" base="/plans"/>
         <LinkSelect doc field=SYSTEMIC options=issues noun="systemic issue" base="/systemic"/>
         <button class="button subtle" on:click=new_issue data-testid="new-systemic">"+ New systemic issue from this"</button>
-        <Show when=move || error.get().is_some()>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-        </Show>
-    }
-}
-
-#[component]
-fn LinkSelect(
-    doc: DocumentId,
-    field: Field,
-    options: Signal<Vec<(DocumentId, String)>>,
-    noun: &'static str,
-    base: &'static str,
-) -> impl IntoView {
-    let repo = use_repo();
-    let error = RwSignal::new(None::<String>);
-    let value = Memo::new(move |_| {
-        repo.get()
-            .read(doc, |d| field.read(d, &ROOT).unwrap_or_default())
-            .unwrap_or_default()
-    });
-    // How a linked record reads: its title, "Untitled …", or — for one not
-    // on this device (yet) — saying so.
-    let label = move |title: Option<String>| match title {
-        Some(t) if t.is_empty() => format!("Untitled {noun}"),
-        Some(t) => t,
-        None => format!("A {noun} not on this device"),
-    };
-    let title_of = move |id: &str| {
-        let id = DocumentId::parse(id).ok();
-        label(
-            options
-                .read()
-                .iter()
-                .find(|(o, _)| Some(*o) == id)
-                .map(|(_, t)| t.clone()),
-        )
-    };
-    let conflicts = Signal::derive(move || {
-        repo.get()
-            .read(doc, |d| conflict_choices(d, field, &ROOT))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(v, _, by)| {
-                let shown = if v.is_empty() {
-                    String::new()
-                } else {
-                    title_of(&v)
-                };
-                (v, shown, by)
-            })
-            .collect::<Vec<_>>()
-    });
-    let set = move |v: String| {
-        let result = repo.get().edit(doc, |d| field.write(d, &ROOT, &v, ""));
-        error.set(result.err().map(|e| e.to_string()));
-    };
-    let select_id = format!("link-{}", field.key);
-    view! {
-        <div class="field">
-            <label class="field-label" for=select_id.clone()>{field.label}</label>
-            <div class="link-row">
-                <select
-                    id=select_id
-                    class="field-input field-select"
-                    data-field=field.key
-                    prop:value=move || value.get()
-                    on:change=move |e| set(event_target_value(&e))
-                >
-                    <option value="">"— none —"</option>
-                    {move || {
-                        let current = DocumentId::parse(&value.get()).ok();
-                        let mut all: Vec<(DocumentId, Option<String>)> =
-                            options.get().into_iter().map(|(id, t)| (id, Some(t))).collect();
-                        // A link to a record not (yet) on this device stays selectable.
-                        if let Some(current) = current.filter(|c| !all.iter().any(|(id, _)| id == c)) {
-                            all.push((current, None));
-                        }
-                        all.into_iter()
-                            .map(|(id, title)| view! { <option value=id.to_string()>{label(title)}</option> })
-                            .collect_view()
-                    }}
-                </select>
-                {move || {
-                    let v = value.get();
-                    (!v.is_empty()).then(|| view! { <Link href=format!("{base}/{v}") attr:class="button subtle">"Open"</Link> })
-                }}
-            </div>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
-            <Conflict label=field.label candidates=conflicts on_pick=Callback::new(set)/>
-        </div>
+        <ErrorLine error=error/>
     }
 }
 
@@ -339,9 +227,7 @@ fn ExportTimeline(doc: DocumentId) -> impl IntoView {
         <div class="esc-export">
             <button class="button subtle" on:click=export data-testid="export-timeline">"Export customer timeline"</button>
             <p class="hint">"Markdown with the customer-shareable notes only."</p>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
         </div>
     }
 }

@@ -12,8 +12,8 @@ use protocol::DocumentId;
 use super::chips::LinkedEscalations;
 use super::data::{Row, use_escalation_data};
 use crate::ui::{
-    CollabText, FieldGrid, Link, ListHead, RecordGate, Section, ShareLink, list_shortcuts,
-    route_id, use_navigate, use_repo,
+    CollabText, EmptyState, FieldGrid, ListHead, Markup, MarkupView, RecordGate, RecordPage,
+    SearchBox, Section, ShareLink, list_shortcuts, use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -68,43 +68,52 @@ pub fn SystemicList() -> impl IntoView {
                 error
             />
             <div class="search">
-                <input type="search" class="search-input" placeholder="Search systemic issues  ( / )" aria-label="Search systemic issues" node_ref=search_ref bind:value=query/>
+                <SearchBox query search=search_ref placeholder="Search systemic issues  ( / )" label="Search systemic issues"/>
             </div>
-            <ul class="plan-list" role="list">
-                {move || rows().into_iter().map(|(id, title, r)| view! {
-                    <li class="plan-row">
-                        <Link href=format!("/systemic/{id}")>
-                            <span class="plan-row-title">{if title.is_empty() { "Untitled systemic issue".to_owned() } else { title }}</span>
-                            <span class="plan-row-who">
-                                {format!("{} escalations · {} open · {} customers · weight {}", r.escalations.len(), r.open, r.customers.len(), r.total_severity)}
-                            </span>
-                        </Link>
-                    </li>
-                }).collect_view()}
-            </ul>
+            <MarkupView html=Memo::new(move |_| list_markup(rows())) class="systemic-list"/>
             <Show when=move || data.issues.get().is_empty()>
-                <div class="empty-state">
-                    <h2>"No systemic issues yet"</h2>
-                    <p>"Open one here, or from an escalation's Links. Escalations link to it; its roll-up counts them."</p>
-                </div>
+                <EmptyState title="No systemic issues yet" text="Open one here, or from an escalation's Links. Escalations link to it; its roll-up counts them."/>
             </Show>
         </section>
     }
 }
 
+/// The issues as rows: title, and what their roll-up counts.
+fn list_markup(rows: Vec<(DocumentId, String, RollUp<DocumentId>)>) -> String {
+    let mut m = Markup::default();
+    m.open("ul", &[("class", "plan-list"), ("role", "list")]);
+    for (id, title, r) in rows {
+        let title = if title.is_empty() {
+            "Untitled systemic issue"
+        } else {
+            &title
+        };
+        let counts = format!(
+            "{} escalations · {} open · {} customers · weight {}",
+            r.escalations.len(),
+            r.open,
+            r.customers.len(),
+            r.total_severity
+        );
+        m.open("li", &[("class", "plan-row")])
+            .open("a", &[("href", &format!("/systemic/{id}"))])
+            .span("plan-row-title", title)
+            .span("plan-row-who", &counts)
+            .close("a")
+            .close("li");
+    }
+    m.close("ul").finish()
+}
+
 #[component]
 pub fn SystemicPage() -> impl IntoView {
-    let id = route_id();
     view! {
-        <section class="page systemic-issue">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <Link href="/systemic">"← All systemic issues"</Link>
-            </nav>
-            {move || match id() {
-                Some(id) => view! { <SystemicEditor id/> }.into_any(),
-                None => view! { <p class="banner banner-error" role="alert">"This link does not point to a systemic issue."</p> }.into_any(),
-            }}
-        </section>
+        <RecordPage
+            class="page systemic-issue"
+            back=("/systemic", "← All systemic issues")
+            noun="a systemic issue"
+            editor=|id| view! { <SystemicEditor id/> }.into_any()
+        />
     }
 }
 
@@ -119,6 +128,35 @@ fn SystemicEditor(id: DocumentId) -> impl IntoView {
             .is_none_or(|t| t.is_empty())
     };
     let rollup = Memo::new(move |_| roll_up(id, &data.escalations.get()));
+    let stats = Memo::new(move |_| {
+        let r = rollup.get();
+        let by = r.by_severity;
+        let mut m = Markup::default();
+        m.stat(&r.escalations.len().to_string(), "linked escalations")
+            .stat(&r.open.to_string(), "open")
+            .stat(&r.customers.len().to_string(), "customers affected")
+            .stat(&r.total_severity.to_string(), "open severity weight")
+            .stat(
+                &format!("{} / {} / {} / {}", by[0], by[1], by[2], by[3]),
+                "Sev 1 / 2 / 3 / 4",
+            )
+            .finish()
+    });
+    let customers = Memo::new(move |_| {
+        let mut m = Markup::default();
+        m.open(
+            "ul",
+            &[
+                ("class", "customer-list"),
+                ("role", "list"),
+                ("data-empty", "No linked escalation names a customer yet."),
+            ],
+        );
+        for c in rollup.get().customers {
+            m.leaf("li", &[("class", "tag")], &c);
+        }
+        m.close("ul").finish()
+    });
     let linked = move || {
         let all = data.escalations.get();
         let by_id: HashMap<DocumentId, &Row> = all.iter().map(|row| (row.0, row)).collect();
@@ -135,38 +173,20 @@ fn SystemicEditor(id: DocumentId) -> impl IntoView {
                 <header class="esc-head">
                     <CollabText doc=id key=SYSTEMIC_TITLE.key label="Systemic issue title" placeholder="The underlying problem, in one line" autofocus=untitled() quiet_label=true/>
                 </header>
-                <div class="rollup" data-testid="rollup">
-                    {move || {
-                        let r = rollup.get();
-                        let stat = |n: String, label: &'static str| view! {
-                            <div class="stat"><span class="stat-value">{n}</span><span class="stat-label">{label}</span></div>
-                        };
-                        view! {
-                            {stat(r.escalations.len().to_string(), "linked escalations")}
-                            {stat(r.open.to_string(), "open")}
-                            {stat(r.customers.len().to_string(), "customers affected")}
-                            {stat(r.total_severity.to_string(), "open severity weight")}
-                            {stat(format!("{} / {} / {} / {}", r.by_severity[0], r.by_severity[1], r.by_severity[2], r.by_severity[3]), "Sev 1 / 2 / 3 / 4")}
-                        }
-                    }}
-                </div>
+                <MarkupView html=stats class="rollup" testid="rollup"/>
                 <Section anchor="details" title="Details">
                     <FieldGrid doc=id fields=SYSTEMIC_FIELDS/>
                     <CollabText doc=id key=SYSTEMIC_DESCRIPTION.key label=SYSTEMIC_DESCRIPTION.label multiline=true placeholder="What is broken underneath, what the fix is, who owns it."/>
                 </Section>
                 <Section anchor="customers" title="Customers affected">
-                    <ul class="customer-list" role="list" data-testid="rollup-customers">
-                        {move || rollup.get().customers.into_iter().map(|c| view! { <li class="tag">{c}</li> }).collect_view()}
-                    </ul>
-                    <Show when=move || rollup.get().customers.is_empty()>
-                        <p class="empty-list">"No linked escalation names a customer yet."</p>
-                    </Show>
+                    <MarkupView html=customers class="customers" testid="rollup-customers"/>
                 </Section>
                 <Section anchor="linked" title="Linked escalations">
-                    <LinkedEscalations rows=Signal::derive(linked) testid="rollup-escalations"/>
-                    <Show when=move || rollup.get().escalations.is_empty()>
-                        <p class="empty-list">"No escalation links here yet. Link one from its page (Links → Systemic issue)."</p>
-                    </Show>
+                    <LinkedEscalations
+                        rows=Signal::derive(linked)
+                        testid="rollup-escalations"
+                        empty="No escalation links here yet. Link one from its page (Links → Systemic issue)."
+                    />
                 </Section>
                 <footer class="plan-foot"><ShareLink doc=id/></footer>
             </article>

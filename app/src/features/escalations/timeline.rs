@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use model::{Escalation, Note};
 use protocol::DocumentId;
 
-use crate::ui::{CollabText, new_item_id, use_repo};
+use crate::ui::{CollabText, ErrorLine, new_item_id, use_repo};
 use crate::util::{local_time_label, now_ms, relative_time};
 
 #[component]
@@ -98,9 +98,7 @@ fn NoteView(doc: DocumentId, note: Note) -> impl IntoView {
                 <CollabText doc key="text" label="Note" obj=obj.get_value() multiline=true quiet_label=true autofocus=true/>
                 <button class="button subtle" on:click=move |_| editing.set(false)>"Done"</button>
             </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
         </li>
     }
 }
@@ -188,9 +186,7 @@ fn Composer(doc: DocumentId) -> impl IntoView {
                     "Add note" <kbd aria-hidden="true">"Ctrl ↵"</kbd>
                 </button>
             </div>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
         </div>
     }
 }

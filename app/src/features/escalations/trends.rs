@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use model::{AGE_BUCKETS, Dimension, Trends};
 
 use super::data::use_escalation_data;
+use crate::ui::{Markup, MarkupView};
 
 const PALETTE: [&str; 7] = [
     "#2557d6", "#1d7a46", "#c2410c", "#7c3aed", "#0e7490", "#b42318", "#8a94a3",
@@ -39,6 +40,53 @@ pub fn TrendsPage() -> impl IntoView {
         (trends, perf_now() - start)
     });
     let trends = move || computed.get().0;
+    let stats = Memo::new(move |_| {
+        let t = trends();
+        let median = t
+            .median_days_to_resolve
+            .map_or_else(|| "–".to_owned(), |d| format!("{d} d"));
+        let mut m = Markup::default();
+        m.stat(&t.open.to_string(), "open")
+            .stat(&t.overdue.to_string(), "overdue for an update")
+            .stat(
+                &t.opened.iter().sum::<u32>().to_string(),
+                "opened in the window",
+            )
+            .stat(
+                &t.resolved.iter().sum::<u32>().to_string(),
+                "resolved in the window",
+            )
+            .stat(&median, "median time to resolve")
+            .finish()
+    });
+    let monthly = Memo::new(move |_| {
+        let t = trends();
+        let series = [
+            ("Opened".to_owned(), t.opened),
+            ("Resolved".to_owned(), t.resolved),
+        ];
+        bar_chart(
+            &t.months,
+            &series,
+            false,
+            "Escalations opened and resolved per month",
+        )
+    });
+    let breakdown = Memo::new(move |_| {
+        let t = trends();
+        let d = dimension.get();
+        let series = t
+            .breakdowns
+            .iter()
+            .find(|b| b.dimension == d)
+            .map(|b| b.series.as_slice())
+            .unwrap_or_default();
+        let name = format!(
+            "Escalations opened per month by {}",
+            d.label().to_lowercase()
+        );
+        bar_chart(&t.months, series, true, &name)
+    });
     view! {
         <section class="page trends" aria-labelledby="trends-heading">
             <div class="page-head">
@@ -60,34 +108,10 @@ pub fn TrendsPage() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <div class="rollup">
-                {move || {
-                    let t = trends();
-                    let stat = |n: String, label: &'static str| view! {
-                        <div class="stat"><span class="stat-value">{n}</span><span class="stat-label">{label}</span></div>
-                    };
-                    view! {
-                        {stat(t.open.to_string(), "open")}
-                        {stat(t.overdue.to_string(), "overdue for an update")}
-                        {stat(t.opened.iter().sum::<u32>().to_string(), "opened in the window")}
-                        {stat(t.resolved.iter().sum::<u32>().to_string(), "resolved in the window")}
-                        {stat(t.median_days_to_resolve.map_or_else(|| "–".to_owned(), |d| format!("{d} d")), "median time to resolve")}
-                    }
-                }}
-            </div>
+            <MarkupView html=stats class="rollup"/>
             <section class="chart-card" aria-labelledby="opened-heading">
                 <h2 id="opened-heading">"Opened and resolved per month"</h2>
-                {move || {
-                    let t = trends();
-                    view! {
-                        <BarChart
-                            labels=t.months.clone()
-                            series=vec![("Opened".to_owned(), t.opened.clone()), ("Resolved".to_owned(), t.resolved.clone())]
-                            stacked=false
-                            name="Escalations opened and resolved per month"
-                        />
-                    }
-                }}
+                <MarkupView html=monthly class="chart-wrap"/>
             </section>
             <section class="chart-card" aria-labelledby="breakdown-heading">
                 <div class="chart-head">
@@ -103,16 +127,11 @@ pub fn TrendsPage() -> impl IntoView {
                         }).collect_view()}
                     </div>
                 </div>
-                {move || {
-                    let t = trends();
-                    let d = dimension.get();
-                    let series = t.breakdowns.iter().find(|b| b.dimension == d).map(|b| b.series.clone()).unwrap_or_default();
-                    view! { <BarChart labels=t.months.clone() series stacked=true name=format!("Escalations opened per month by {}", d.label().to_lowercase())/> }
-                }}
+                <MarkupView html=breakdown class="chart-wrap"/>
             </section>
             <section class="chart-card" aria-labelledby="ages-heading">
                 <h2 id="ages-heading">"Age of open escalations"</h2>
-                {move || view! { <AgeBars ages=trends().ages/> }}
+                <MarkupView html=Memo::new(move |_| age_bars(trends().ages)) class="chart-wrap"/>
             </section>
         </section>
     }
@@ -132,14 +151,18 @@ fn nice_step(max: u32) -> u32 {
         .unwrap_or(10 * magnitude)
 }
 
+/// A number for an SVG attribute, to a hundredth.
+fn num(v: f64) -> String {
+    format!("{v:.2}")
+}
+
 /// Vertical bars per label, one colour per series, stacked or side by side.
-#[component]
-fn BarChart(
-    labels: Vec<String>,
-    series: Vec<(String, Vec<u32>)>,
+fn bar_chart(
+    labels: &[String],
+    series: &[(String, Vec<u32>)],
     stacked: bool,
-    #[prop(into)] name: String,
-) -> impl IntoView {
+    name: &str,
+) -> String {
     let n = labels.len().max(1) as f64;
     let totals: Vec<u32> = (0..labels.len())
         .map(|i| {
@@ -151,17 +174,9 @@ fn BarChart(
             }
         })
         .collect();
-    let step = nice_step(totals.iter().copied().max().unwrap_or(0));
-    let max = f64::from(step)
-        * f64::from(
-            totals
-                .iter()
-                .copied()
-                .max()
-                .unwrap_or(0)
-                .div_ceil(step)
-                .max(1),
-        );
+    let top = totals.iter().copied().max().unwrap_or(0);
+    let step = nice_step(top);
+    let max = f64::from(step) * f64::from(top.div_ceil(step).max(1));
     let plot_h = HEIGHT - PAD_BOTTOM - 8.0;
     let slot = (WIDTH - PAD_LEFT) / n;
     let groups = if stacked {
@@ -171,88 +186,128 @@ fn BarChart(
     };
     let bar_w = (slot * 0.7 / groups).max(2.0);
     let y = move |v: f64| 8.0 + plot_h - v / max * plot_h;
-    let mut bars = Vec::new();
+    let mut m = Markup::default();
+    m.open("figure", &[("class", "chart")]).open(
+        "svg",
+        &[
+            ("viewBox", &format!("0 0 {WIDTH} {HEIGHT}")),
+            ("role", "img"),
+            ("aria-label", name),
+            ("preserveAspectRatio", "xMidYMid meet"),
+        ],
+    );
+    for t in (0..).map(|i| i * step).take_while(|t| f64::from(*t) <= max) {
+        let ty = num(y(f64::from(t)));
+        m.open(
+            "line",
+            &[
+                ("x1", &num(PAD_LEFT)),
+                ("x2", &num(WIDTH)),
+                ("y1", &ty),
+                ("y2", &ty),
+                ("class", "grid-line"),
+            ],
+        )
+        .close("line")
+        .leaf(
+            "text",
+            &[
+                ("x", &num(PAD_LEFT - 6.0)),
+                ("y", &num(y(f64::from(t)) + 4.0)),
+                ("text-anchor", "end"),
+                ("class", "axis"),
+            ],
+            &t.to_string(),
+        );
+    }
     for (i, month) in labels.iter().enumerate() {
         let mut base = 0.0;
         for (k, (label, values)) in series.iter().enumerate() {
-            let v = f64::from(values.get(i).copied().unwrap_or(0));
-            if v == 0.0 {
+            let v = values.get(i).copied().unwrap_or(0);
+            if v == 0 {
                 continue;
             }
             let x = PAD_LEFT
                 + slot * i as f64
                 + slot * 0.15
                 + if stacked { 0.0 } else { bar_w * k as f64 };
-            let top = y(base + v);
-            let h = y(base) - top;
-            bars.push(view! {
-                <rect x=x y=top width=bar_w height=h fill=PALETTE[k % PALETTE.len()]>
-                    <title>{format!("{month}: {label} {v}")}</title>
-                </rect>
-            });
+            let top = y(base + f64::from(v));
+            m.open(
+                "rect",
+                &[
+                    ("x", &num(x)),
+                    ("y", &num(top)),
+                    ("width", &num(bar_w)),
+                    ("height", &num(y(base) - top)),
+                    ("fill", PALETTE[k % PALETTE.len()]),
+                ],
+            )
+            .leaf("title", &[], &format!("{month}: {label} {v}"))
+            .close("rect");
             if stacked {
-                base += v;
+                base += f64::from(v);
             }
         }
     }
-    let ticks = (0..)
-        .map(|i| f64::from(i * step))
-        .take_while(|t| *t <= max)
-        .map(|t| {
-        let ty = y(t);
-        view! {
-            <line x1=PAD_LEFT x2=WIDTH y1=ty y2=ty class="grid-line"/>
-            <text x=PAD_LEFT - 6.0 y=ty + 4.0 text-anchor="end" class="axis">{format!("{t}")}</text>
-        }
-    })
-        .collect_view();
     let every = (labels.len() / 12).max(1);
-    let month_labels = labels
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % every == 0)
-        .map(|(i, l)| {
-            let x = PAD_LEFT + slot * (i as f64 + 0.5);
-            view! { <text x=x y=HEIGHT - 8.0 text-anchor="middle" class="axis">{l.clone()}</text> }
-        })
-        .collect_view();
-    let legend = series
-        .iter()
-        .enumerate()
-        .map(|(k, (label, values))| {
-            view! {
-                <li><span class="swatch" style=format!("background:{}", PALETTE[k % PALETTE.len()])></span>{format!("{label} ({})", values.iter().sum::<u32>())}</li>
-            }
-        })
-        .collect_view();
-    view! {
-        <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=name preserveAspectRatio="xMidYMid meet">
-                {ticks}
-                {bars}
-                {month_labels}
-            </svg>
-            <ul class="legend" role="list">{legend}</ul>
-        </figure>
+    for (i, l) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        m.leaf(
+            "text",
+            &[
+                ("x", &num(PAD_LEFT + slot * (i as f64 + 0.5))),
+                ("y", &num(HEIGHT - 8.0)),
+                ("text-anchor", "middle"),
+                ("class", "axis"),
+            ],
+            l,
+        );
     }
+    m.close("svg")
+        .open("ul", &[("class", "legend"), ("role", "list")]);
+    for (k, (label, values)) in series.iter().enumerate() {
+        m.open("li", &[])
+            .leaf(
+                "span",
+                &[
+                    ("class", "swatch"),
+                    (
+                        "style",
+                        &format!("background:{}", PALETTE[k % PALETTE.len()]),
+                    ),
+                ],
+                "",
+            )
+            .text(&format!("{label} ({})", values.iter().sum::<u32>()))
+            .close("li");
+    }
+    m.close("ul").close("figure").finish()
 }
 
 /// Horizontal bars: open escalations per age bucket.
-#[component]
-fn AgeBars(ages: [u32; 5]) -> impl IntoView {
+fn age_bars(ages: [u32; 5]) -> String {
     let max = f64::from(ages.iter().copied().max().unwrap_or(0).max(1));
-    view! {
-        <ul class="age-bars" role="list" data-testid="age-bars">
-            {AGE_BUCKETS.iter().zip(ages).map(|((label, _), n)| {
-                let pct = f64::from(n) / max * 100.0;
-                view! {
-                    <li>
-                        <span class="age-label">{*label}</span>
-                        <span class="age-track"><span class="age-bar" style=format!("width:{pct:.1}%")></span></span>
-                        <span class="age-count">{n}</span>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+    let mut m = Markup::default();
+    m.open(
+        "ul",
+        &[
+            ("class", "age-bars"),
+            ("role", "list"),
+            ("data-testid", "age-bars"),
+        ],
+    );
+    for ((label, _), n) in AGE_BUCKETS.iter().zip(ages) {
+        let pct = f64::from(n) / max * 100.0;
+        m.open("li", &[])
+            .span("age-label", label)
+            .open("span", &[("class", "age-track")])
+            .leaf(
+                "span",
+                &[("class", "age-bar"), ("style", &format!("width:{pct:.1}%"))],
+                "",
+            )
+            .close("span")
+            .span("age-count", &n.to_string())
+            .close("li");
     }
+    m.close("ul").finish()
 }

@@ -11,7 +11,8 @@ use leptos::task::spawn_local;
 use model::{Category, ForumCategory, RecordKind, Seen, Thread, ThreadSummary, Who};
 use protocol::DocumentId;
 
-use crate::ui::{RepoHandle, Rows, summaries, use_repo};
+use crate::features::records::{Rows, summaries};
+use crate::ui::{RepoHandle, use_repo};
 
 /// The shared forum data of the running app.
 #[derive(Clone, Copy)]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use model::{AccountPlan, to_markdown};
 use protocol::DocumentId;
 
-use crate::ui::download_markdown;
+use crate::ui::{ErrorLine, download_markdown};
 
 #[component]
 pub fn ExportButtons(doc: DocumentId) -> impl IntoView {
@@ -25,9 +25,7 @@ pub fn ExportButtons(doc: DocumentId) -> impl IntoView {
         <div class="plan-actions">
             <button class="button subtle" on:click=export data-testid="export-markdown">"Export Markdown"</button>
             <button class="button subtle" on:click=print>"Print / PDF"</button>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
         </div>
     }
 }

@@ -9,7 +9,7 @@ use model::plan_schema::{LISTS, SWOT_OPPORTUNITIES, root_fields};
 use model::{PlanField, Version, changed_keys, to_markdown, versions};
 use protocol::DocumentId;
 
-use crate::ui::use_repo;
+use crate::ui::{Markup, MarkupView, use_repo};
 use crate::util::{now_ms, random_actor, relative_time};
 
 /// Changes this close together (seconds) by one person are one version.
@@ -129,6 +129,64 @@ pub fn History(doc: DocumentId) -> impl IntoView {
         }));
         viewing.set(None);
     };
+    let list = Memo::new(move |_| {
+        let now = now_ms();
+        let viewed = viewing.with(|v| v.as_ref().map(|(i, _)| *i));
+        let mut m = Markup::default();
+        m.open("ol", &[("class", "versions"), ("reversed", "reversed")]);
+        for (i, r) in rows.get().iter().enumerate() {
+            let class = if viewed == Some(i) {
+                "version version-viewing"
+            } else {
+                "version"
+            };
+            let plural = if r.changes == 1 { "" } else { "s" };
+            let mut what = format!("{} change{plural}", r.changes);
+            if !r.fields.is_empty() {
+                what = format!("{what} · {}", r.fields);
+            }
+            let at = i.to_string();
+            m.open("li", &[("class", class)])
+                .span("version-when", &relative_time(r.time_ms, now))
+                .span("version-who", &r.who)
+                .span("version-what", &what)
+                .open("span", &[("class", "version-tools")])
+                .leaf(
+                    "button",
+                    &[
+                        ("class", "button subtle"),
+                        ("data-action", "view"),
+                        ("data-id", &at),
+                    ],
+                    "View",
+                );
+            // The newest version is the plan as it is: nothing to restore.
+            if i > 0 {
+                m.leaf(
+                    "button",
+                    &[
+                        ("class", "button subtle"),
+                        ("data-action", "restore"),
+                        ("data-id", &at),
+                        ("data-testid", "restore"),
+                    ],
+                    "Restore",
+                );
+            }
+            m.close("span").close("li");
+        }
+        m.close("ol").finish()
+    });
+    let act = move |(action, at): (String, String)| {
+        let Ok(i) = at.parse() else {
+            return;
+        };
+        if action == "restore" {
+            restore_version(i);
+        } else {
+            view_version(i);
+        }
+    };
     view! {
         <div class="history">
             <button
@@ -143,32 +201,7 @@ pub fn History(doc: DocumentId) -> impl IntoView {
                 <p class="banner" role="status">{move || message.get()}</p>
             </Show>
             <Show when=move || open.get()>
-                <ol class="versions" reversed>
-                    {move || {
-                        rows.get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, r)| {
-                                view! {
-                                    <li class="version" class:version-viewing=move || viewing.get().is_some_and(|(v, _)| v == i)>
-                                        <span class="version-when">{relative_time(r.time_ms, now_ms())}</span>
-                                        <span class="version-who">{r.who.clone()}</span>
-                                        <span class="version-what">
-                                            {format!("{} change{}", r.changes, if r.changes == 1 { "" } else { "s" })}
-                                            {(!r.fields.is_empty()).then(|| format!(" · {}", r.fields))}
-                                        </span>
-                                        <span class="version-tools">
-                                            <button class="button subtle" on:click=move |_| view_version(i)>"View"</button>
-                                            <Show when=move || { i > 0 }>
-                                                <button class="button subtle" on:click=move |_| restore_version(i) data-testid="restore">"Restore"</button>
-                                            </Show>
-                                        </span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ol>
+                <MarkupView html=list class="versions-drawn" on_action=Callback::new(act)/>
                 <Show when=move || viewing.get().is_some()>
                     <div class="version-view" role="region" aria-label="The plan as it was">
                         <div class="version-view-head">

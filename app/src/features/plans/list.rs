@@ -7,7 +7,10 @@ use model::plan_schema::STATUSES;
 use model::{AccountPlan, RecordKind};
 use protocol::DocumentId;
 
-use crate::ui::{Link, ListHead, list_shortcuts, use_navigate, use_repo};
+use crate::sync::Repo;
+use crate::ui::{
+    EmptyState, ListHead, Markup, MarkupView, SearchBox, list_shortcuts, use_navigate, use_repo,
+};
 use crate::util::{now_ms, relative_time};
 
 #[component]
@@ -94,24 +97,12 @@ pub fn PlanList() -> impl IntoView {
                 when=move || { count() > 0 }
                 fallback=|| {
                     view! {
-                        <div class="empty-state">
-                            <h2>"Start your first account plan"</h2>
-                            <p>
-                                "Plans are saved on this device as you type and shared with your team through the relay — online or not."
-                            </p>
-                        </div>
+                        <EmptyState title="Start your first account plan" text="Plans are saved on this device as you type and shared with your team through the relay — online or not."/>
                     }
                 }
             >
                 <div class="search">
-                    <input
-                        type="search"
-                        class="search-input"
-                        placeholder="Search by plan or customer  ( / )"
-                        aria-label="Search plans by title or customer"
-                        node_ref=search_ref
-                        bind:value=query
-                    />
+                    <SearchBox query search=search_ref placeholder="Search by plan or customer  ( / )" label="Search plans by title or customer"/>
                     <select class="filter" aria-label="Filter by owner" bind:value=owner data-testid="filter-owner">
                         <option value="">"All owners"</option>
                         {move || owners().into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
@@ -121,11 +112,7 @@ pub fn PlanList() -> impl IntoView {
                         {STATUSES.iter().map(|c| view! { <option value=c.value>{c.label}</option> }).collect_view()}
                     </select>
                 </div>
-                <ul class="plan-list" role="list">
-                    <For each=visible key=|(id, _)| *id let:item>
-                        <PlanRow id=item.0 created_at=item.1/>
-                    </For>
-                </ul>
+                <MarkupView html=Memo::new(move |_| rows_markup(&repo.get(), &visible())) class="plans-drawn"/>
                 <Show when=move || visible().is_empty()>
                     <p class="empty">"No plan matches these filters."</p>
                 </Show>
@@ -134,59 +121,60 @@ pub fn PlanList() -> impl IntoView {
     }
 }
 
-#[component]
-fn PlanRow(id: DocumentId, created_at: i64) -> impl IntoView {
-    let repo = use_repo();
-    let plan = move || repo.get().read(id, |d| AccountPlan::read(d).ok()).flatten();
-    let missing = move || repo.get().is_missing(id);
-    let title = move || match plan() {
-        _ if missing() => "Waiting for this plan from the relay…".to_owned(),
-        Some(p) if !p.title.trim().is_empty() => p.title,
-        _ => "Untitled plan".to_owned(),
-    };
-    let details = move || {
-        repo.get()
-            .read(id, |d| {
+/// A row per plan: title with its status, customer and owner, the first
+/// line of the customer's vision, when it was created.
+fn rows_markup(repo: &Repo, plans: &[(DocumentId, i64)]) -> String {
+    let now = now_ms();
+    let mut m = Markup::default();
+    m.open("ul", &[("class", "plan-list"), ("role", "list")]);
+    for (id, created_at) in plans {
+        let missing = repo.is_missing(*id);
+        let (title, vision, who, status) = repo
+            .read(*id, |d| {
                 let get = |k| read_string(d, &ROOT, k).unwrap_or_default();
-                let status = STATUSES
-                    .iter()
-                    .find(|c| c.value == get("status"))
-                    .map(|c| (c.value, c.label));
                 let who: Vec<String> = [get("customer"), get("owner")]
                     .into_iter()
                     .filter(|s| !s.is_empty())
                     .collect();
-                (who.join(" · "), status)
+                let status = STATUSES.iter().find(|c| c.value == get("status"));
+                (get("title"), get("vision"), who.join(" · "), status)
             })
-            .unwrap_or_default()
-    };
-    let excerpt = move || {
-        plan()
-            .map(|p| {
-                let first = p
-                    .vision
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("");
-                let mut s: String = first.chars().take(140).collect();
-                if first.chars().count() > 140 {
-                    s.push('…');
-                }
-                s
-            })
-            .unwrap_or_default()
-    };
-    view! {
-        <li class="plan-row" class:plan-row-missing=missing>
-            <Link href=format!("/plans/{id}")>
-                <span class="plan-row-title">
-                    {title}
-                    {move || details().1.map(|(value, label)| view! { <span class="status-tag" data-status=value>{label}</span> })}
-                </span>
-                <span class="plan-row-who">{move || details().0}</span>
-                <span class="plan-row-excerpt">{excerpt}</span>
-                <span class="plan-row-meta">"Created " {relative_time(created_at, now_ms())}</span>
-            </Link>
-        </li>
+            .unwrap_or_default();
+        let title = match title.trim() {
+            _ if missing => "Waiting for this plan from the relay…",
+            "" => "Untitled plan",
+            _ => &title,
+        };
+        let first = vision.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let mut excerpt: String = first.chars().take(140).collect();
+        if first.chars().count() > 140 {
+            excerpt.push('…');
+        }
+        let class = if missing {
+            "plan-row plan-row-missing"
+        } else {
+            "plan-row"
+        };
+        m.open("li", &[("class", class)])
+            .open("a", &[("href", &format!("/plans/{id}"))])
+            .open("span", &[("class", "plan-row-title")])
+            .text(title);
+        if let Some(status) = status {
+            m.leaf(
+                "span",
+                &[("class", "status-tag"), ("data-status", status.value)],
+                status.label,
+            );
+        }
+        m.close("span")
+            .span("plan-row-who", &who)
+            .span("plan-row-excerpt", &excerpt)
+            .span(
+                "plan-row-meta",
+                &format!("Created {}", relative_time(*created_at, now)),
+            )
+            .close("a")
+            .close("li");
     }
+    m.close("ul").finish()
 }

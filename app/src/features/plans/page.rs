@@ -13,9 +13,10 @@ use super::export::ExportButtons;
 use super::history::History;
 use super::pipeline::PipelineChart;
 use super::stakeholders::StakeholderMap;
+use crate::features::agreements::PlanAgreements;
 use crate::features::escalations::PlanEscalations;
 use crate::ui::{
-    CollabText, FieldGrid, ItemList, Link, RecordGate, Section, ShareLink, route_id, use_repo,
+    CollabText, FieldGrid, ItemList, RecordGate, RecordPage, Section, ShareLink, use_repo,
 };
 
 /// The page's sections: anchor id and name.
@@ -34,20 +35,13 @@ const SECTIONS: &[(&str, &str)] = &[
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let id = route_id();
     view! {
-        <section class="page plan">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <Link href="/">"← All plans"</Link>
-            </nav>
-            {move || match id() {
-                Some(id) => view! { <PlanEditor id/> }.into_any(),
-                None => {
-                    view! { <p class="banner banner-error" role="alert">"This link does not point to a plan."</p> }
-                        .into_any()
-                }
-            }}
-        </section>
+        <RecordPage
+            class="page plan"
+            back=("/", "← All plans")
+            noun="a plan"
+            editor=|id| view! { <PlanEditor id/> }.into_any()
+        />
     }
 }
 
@@ -98,6 +92,9 @@ fn PlanEditor(id: DocumentId) -> impl IntoView {
                         <ItemList doc=id spec=STAKEHOLDERS/>
                     </Section>
                     <Section anchor="installed-base" title="Installed base and agreements">
+                        <h3>"Agreements for this plan"</h3>
+                        <PlanAgreements plan=id/>
+                        <h3>{INSTALLED_BASE.title}</h3>
                         <ItemList doc=id spec=INSTALLED_BASE/>
                     </Section>
                     <Section anchor="pipeline" title="Pipeline">

@@ -1,13 +1,19 @@
-//! Replicas for the model's tests: documents on numbered devices, forked
-//! and synced the way people's devices are.
+//! What the record tests share: replicas on numbered devices, moments
+//! written as people read them, and syncing two replicas.
 
 use automerge::{ActorId, AutoCommit};
 
 use crate::TEXT_ENCODING;
+use crate::spec::{Field, parse_datetime};
 
-/// An empty document on device `actor`.
+/// An empty document edited on device `actor`.
 pub fn doc(actor: u8) -> AutoCommit {
     AutoCommit::new_with_encoding(TEXT_ENCODING).with_actor(ActorId::from(vec![actor; 16]))
+}
+
+/// A moment written the way people read it (UTC).
+pub fn at(s: &str) -> i64 {
+    parse_datetime(s).expect("a valid date and time")
 }
 
 /// The same document on another person's device.
@@ -19,4 +25,9 @@ pub fn other_device(d: &mut AutoCommit, actor: u8) -> AutoCommit {
 pub fn sync(a: &mut AutoCommit, b: &mut AutoCommit) {
     a.merge(b).expect("merge a <- b");
     b.merge(a).expect("merge b <- a");
+}
+
+/// Set a root field as a person types it (amounts default to USD).
+pub fn set(d: &mut AutoCommit, f: Field, value: &str) {
+    f.write(d, &automerge::ROOT, value, "USD").expect(f.key);
 }
