@@ -17,6 +17,8 @@ new Repo({
   // A relay shares every document with every peer, as ours does.
   sharePolicy: async () => true,
 })
+// A socket error (a client gone mid-frame) is that client's problem only.
+wss.on("connection", socket => socket.on("error", e => console.error(`socket: ${e.message}`)))
 wss.on("listening", () => console.log(`listening ${wss.address().port}`))
 const stop = () => wss.close(() => process.exit(0))
 process.on("SIGTERM", stop)
