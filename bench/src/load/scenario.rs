@@ -210,15 +210,23 @@ pub struct IdleOutcome {
 pub async fn idle(server: &Server, n: usize) -> Result<IdleOutcome, LoadError> {
     let before = server.stats();
     let ids = doc_ids(n);
-    let mut clients = connect_all(server, &ids, 1_000_000).await?;
-    // Let every first sync finish.
-    for batch in clients.chunks_mut(CONNECT_BATCH) {
-        for c in batch.iter_mut() {
-            c.listen_for(Duration::from_millis(1), None).await?;
-        }
-    }
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    let clients = connect_all(server, &ids, 1_000_000).await?;
+    // Every client keeps reading (answering keep-alive pings, finishing its
+    // first sync) while the server's memory is read.
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|mut c| {
+            tokio::spawn(
+                async move { c.listen_for(Duration::from_secs(2), None).await.map(|()| c) },
+            )
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let after = server.stats();
+    let mut clients = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        clients.push(t.await.map_err(|e| LoadError::Task(e.to_string()))??);
+    }
     let grown = after.rss_kib.saturating_sub(before.rss_kib) as f64;
     for c in clients {
         drop(c.close().await);
