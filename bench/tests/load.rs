@@ -15,7 +15,11 @@ fn every_load_scenario_runs_small_against_the_relay() {
     let f = runtime.block_on(measure(Kind::Fieldbook, bench, &o));
     for (name, t) in [("meeting", &f.meeting), ("team", &f.team)] {
         assert!(t.changes > 0, "{name}: typists typed");
-        assert_eq!((t.lost, t.diverged), (0, 0), "{name}: every change everywhere");
+        assert_eq!(
+            (t.lost, t.diverged),
+            (0, 0),
+            "{name}: every change everywhere"
+        );
         assert!(!t.latencies.is_empty(), "{name}: arrivals were timed");
     }
     assert!(!f.ramp.is_empty(), "the ramp ran");
