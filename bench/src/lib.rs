@@ -15,6 +15,7 @@ use model::{Escalation, ModelError, RollUp, Summary, Trends};
 use protocol::{DocSync, DocumentId};
 
 pub mod escalations;
+pub mod load;
 pub mod relay_memory;
 pub mod seed;
 
@@ -28,7 +29,7 @@ pub const RUNS: usize = 5;
 pub const TREND_MONTHS: usize = 12;
 
 /// What to run, from the command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Trends {
         escalations: usize,
@@ -45,18 +46,36 @@ pub enum Command {
         idle_ms: u64,
         only: Option<relay_memory::Mode>,
     },
+    /// The relay and the reference server under load.
+    Load(load::Options),
+    /// Run Fieldbook's relay (what `bench load` starts as a child).
+    Relay {
+        listen: String,
+        data: String,
+    },
     Help,
 }
 
 pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 5000)
        bench seed --data DIR [--escalations N]   (fills a relay's data directory)
-       bench relay-memory [--documents N] [--idle-ms MS]   (default 5000 documents, 1000 ms)";
+       bench relay-memory [--documents N] [--idle-ms MS]   (default 5000 documents, 1000 ms)
+       bench load [--quick] [--cps 6] [--seconds 10] [--meeting 20] [--team 1000] [--team-docs 100]
+                  [--ramp-seconds 4] [--ramp-max 1024] [--idle 10000] [--catch-up 10000]
+       bench relay --listen ADDR --data DIR   (the relay, as `bench load` starts it)";
 
 /// Read the arguments (without the program name).
 pub fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut args = args.iter().map(String::as_str);
     let seeding = match args.next() {
         Some("relay-memory") => return parse_relay_memory(args),
+        Some("load") => {
+            let rest: Vec<&str> = args.collect();
+            if rest.iter().any(|a| *a == "-h" || *a == "--help") {
+                return Ok(Command::Help);
+            }
+            return load::Options::from_args(&rest).map(Command::Load);
+        }
+        Some("relay") => return parse_relay(args),
         Some("trends") => false,
         Some("seed") => true,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
@@ -80,6 +99,23 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
         return Ok(Command::Seed { escalations, data });
     }
     Ok(Command::Trends { escalations })
+}
+
+/// `relay`'s options.
+fn parse_relay<'a>(args: impl Iterator<Item = &'a str>) -> Result<Command, String> {
+    let Some(options) = options(args)? else {
+        return Ok(Command::Help);
+    };
+    let (mut listen, mut data) = ("127.0.0.1:0".to_owned(), None);
+    for (name, value) in options {
+        match name {
+            "--listen" => listen = value.to_owned(),
+            "--data" => data = Some(value.to_owned()),
+            _ => return Err(format!("unknown option `{name}`")),
+        }
+    }
+    let data = data.ok_or("relay needs --data DIR")?;
+    Ok(Command::Relay { listen, data })
 }
 
 /// `relay-memory`'s options.

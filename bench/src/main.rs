@@ -65,9 +65,62 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Ok(Command::Load(options)) => {
+            if cfg!(debug_assertions) {
+                eprintln!("note: a debug build; run with --release for meaningful figures");
+            }
+            let chart =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("output/load-latency.svg");
+            let bench = match std::env::current_exe() {
+                Ok(exe) => exe,
+                Err(e) => {
+                    eprintln!("bench: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match bench::load::run(&bench, &options, &chart) {
+                Ok(table) => {
+                    print!("{table}");
+                    println!("latency chart: {}", chart.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("bench: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Ok(Command::Relay { listen, data }) => relay(&listen, &data),
         Err(e) => {
             eprintln!("bench: {e}\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Fieldbook's relay, as the `sync-server` binary runs it (its defaults),
+/// for `bench load` when that binary was not built beside this one.
+fn relay(listen: &str, data: &str) -> ExitCode {
+    let serve = async {
+        let relay =
+            sync_server::Relay::open_dir(std::path::Path::new(data)).map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("Fieldbook relay listening on ws://{addr}/sync");
+        sync_server::run(listener, relay, None, std::future::pending())
+            .await
+            .map_err(|e| e.to_string())
+    };
+    let done = tokio::runtime::Runtime::new()
+        .map_err(|e| e.to_string())
+        .and_then(|rt| rt.block_on(serve));
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench relay: {e}");
+            ExitCode::FAILURE
         }
     }
 }

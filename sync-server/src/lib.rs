@@ -153,8 +153,14 @@ pub fn app(relay: Relay, dist: Option<PathBuf>) -> Router {
     router.layer(CompressionLayer::new()).with_state(relay)
 }
 
+/// Each connection's read buffer, allocated whole when the socket opens
+/// (tungstenite's default, 128 KiB, was most of an idle connection's
+/// memory); it grows as a large frame needs.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
 async fn sync_socket(ws: WebSocketUpgrade, State(relay): State<Relay>) -> impl IntoResponse {
-    ws.max_message_size(MAX_FRAME_BYTES)
+    ws.read_buffer_size(READ_BUFFER_BYTES)
+        .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| async move {
             let _open = ConnectionGuard::new(&relay.connections);

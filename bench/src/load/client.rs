@@ -1,0 +1,272 @@
+//! One simulated client: a real WebSocket speaking automerge-repo protocol
+//! v1 through the `protocol` crate's [`ClientSession`] and [`DocSync`] — the
+//! same engine the app runs. It joins, syncs its document, then types: one
+//! character spliced into the document's Text and committed per keystroke,
+//! every keystroke sent as the sync protocol asks. Each change's hash goes
+//! into the [`Ledger`] when it leaves; every change that arrives is looked
+//! up there to time its propagation.
+
+use std::time::{Duration, Instant};
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc};
+use futures_util::{SinkExt, StreamExt};
+use protocol::{ClientEvent, ClientSession, DocSync, DocumentId, PeerId, PeerMetadata};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as Frame;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::LoadError;
+use super::stats::Ledger;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// The document every client of a run starts from: one Text at `text`,
+/// made by a fixed actor at a fixed time, so every replica shares its root.
+pub fn genesis() -> Vec<u8> {
+    let mut doc = AutoCommit::new().with_actor(ActorId::from(vec![0u8; 16]));
+    // Putting an object into an empty map cannot fail.
+    let _ = doc.put_object(ROOT, "text", ObjType::Text);
+    doc.commit_with(CommitOptions::default().with_time(0));
+    doc.save()
+}
+
+/// A client's document: a replica of `genesis` with its own actor.
+pub fn replica(id: DocumentId, genesis: &[u8], actor: u64) -> Result<DocSync, LoadError> {
+    let doc = AutoCommit::load(genesis)
+        .map_err(|e| LoadError::Sync(e.to_string()))?
+        .with_actor(ActorId::from(actor.to_be_bytes().to_vec()));
+    Ok(DocSync::new(id, doc))
+}
+
+/// A connected client and its one document.
+pub struct Client {
+    socket: Socket,
+    session: ClientSession,
+    pub doc: DocSync,
+    text: ObjId,
+    /// Spreads typists' keystrokes and insert positions.
+    seed: u64,
+    typed: u64,
+}
+
+impl Client {
+    /// Connect to `url` (as peer `load-SEED`), finish the handshake and send the
+    /// document's first sync message.
+    pub async fn connect(url: &str, seed: u64, doc: DocSync) -> Result<Self, LoadError> {
+        let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+            .await
+            .map_err(|e| LoadError::Connect(e.to_string()))?;
+        let text = match doc.doc().get(ROOT, "text") {
+            Ok(Some((_, id))) => id,
+            _ => return Err(LoadError::Sync("the document has no text".into())),
+        };
+        let mut client = Client {
+            socket,
+            session: ClientSession::new(PeerId::new(format!("load-{seed}"))),
+            doc,
+            text,
+            seed,
+            typed: 0,
+        };
+        let join = client.session.on_open(PeerMetadata::default());
+        client.send_message(&join).await?;
+        while client.session.relay().is_none() {
+            client.next_frame(None).await?;
+        }
+        client.flush().await?;
+        Ok(client)
+    }
+
+    /// Characters this client has typed.
+    pub fn typed(&self) -> u64 {
+        self.typed
+    }
+
+    /// Type one character at a pseudo-random place and send the change.
+    pub async fn type_one(&mut self, ledger: &Ledger) -> Result<(), LoadError> {
+        if let Some(hash) = self.type_local()? {
+            ledger.sent(hash, Instant::now());
+        }
+        self.flush().await
+    }
+
+    /// Type one character and commit it, sending nothing.
+    pub fn type_local(&mut self) -> Result<Option<automerge::ChangeHash>, LoadError> {
+        self.typed += 1;
+        let doc = self.doc.doc_mut();
+        let len = doc.length(&self.text);
+        // A cheap spread of positions: typists are all over the document.
+        let at = ((self.seed ^ self.typed).wrapping_mul(2_654_435_761) as usize) % (len + 1);
+        doc.splice_text(&self.text, at, 0, "x")
+            .map_err(|e| LoadError::Sync(e.to_string()))?;
+        Ok(doc.commit())
+    }
+
+    /// Send the document's next sync message, if one is due.
+    pub async fn flush(&mut self) -> Result<(), LoadError> {
+        if let Some(m) = self.session.next_message(&mut self.doc) {
+            self.send_message(&m).await?;
+        }
+        Ok(())
+    }
+
+    /// Wait for one frame from the server and apply it (recording arrivals
+    /// in `ledger`); `Ok(false)` when the server closed.
+    pub async fn next_frame(&mut self, ledger: Option<&Ledger>) -> Result<bool, LoadError> {
+        let frame = self.socket.next().await;
+        self.apply(frame, ledger).await
+    }
+
+    /// Apply what the socket gave. Kept apart from reading it, so a
+    /// `select!` only ever drops the (cancel-safe) read, never a send.
+    async fn apply(
+        &mut self,
+        frame: Option<Result<Frame, tokio_tungstenite::tungstenite::Error>>,
+        ledger: Option<&Ledger>,
+    ) -> Result<bool, LoadError> {
+        let frame = match frame {
+            None => return Ok(false),
+            Some(Err(e)) => return Err(LoadError::Socket(e.to_string())),
+            Some(Ok(frame)) => frame,
+        };
+        let bytes = match frame {
+            Frame::Binary(b) => b,
+            Frame::Close(_) => return Ok(false),
+            _ => return Ok(true),
+        };
+        let event = self
+            .session
+            .on_frame(&bytes)
+            .map_err(|e| LoadError::Protocol(e.to_string()))?;
+        match event {
+            ClientEvent::Sync { doc, data } if doc == self.doc.id() => {
+                let Some(relay) = self.session.relay().cloned() else {
+                    return Ok(true);
+                };
+                let before = self.doc.heads();
+                let received = self
+                    .doc
+                    .receive(&relay, &data)
+                    .map_err(|e| LoadError::Sync(e.to_string()))?;
+                if received.new_changes > 0
+                    && let Some(ledger) = ledger
+                {
+                    let now = Instant::now();
+                    for meta in self.doc.doc_mut().get_changes_meta(&before) {
+                        ledger.arrived(&meta.hash, now);
+                    }
+                }
+                self.flush().await?;
+            }
+            ClientEvent::RelayError(e) => return Err(LoadError::Protocol(e)),
+            // Unavailable: someone else uploads it and the server sends it;
+            // other documents (a server announcing everything) are ignored.
+            _ => {}
+        }
+        Ok(true)
+    }
+
+    /// Read frames for `span` (typing nothing).
+    pub async fn listen_for(
+        &mut self,
+        span: Duration,
+        ledger: Option<&Ledger>,
+    ) -> Result<(), LoadError> {
+        let until = tokio::time::Instant::now() + span;
+        loop {
+            match tokio::time::timeout_at(until, self.next_frame(ledger)).await {
+                Err(_) => return Ok(()),
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => return Err(LoadError::Socket("the server closed".into())),
+                Ok(Err(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// Type `cps` characters a second for `typing`, reading everything that
+    /// arrives meanwhile, then keep reading for `settle`.
+    pub async fn type_for(
+        &mut self,
+        cps: f64,
+        typing: Duration,
+        settle: Duration,
+        ledger: &Ledger,
+    ) -> Result<(), LoadError> {
+        let period = Duration::from_secs_f64(1.0 / cps.max(0.001));
+        // Typists do not all press keys in step.
+        let offset = period.mul_f64((self.seed % 97) as f64 / 97.0);
+        let start = tokio::time::Instant::now();
+        let stop = start + typing;
+        let mut tick = tokio::time::interval_at(start + offset, period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                at = tick.tick() => {
+                    if at >= stop { break }
+                    self.type_one(ledger).await?;
+                }
+                frame = self.socket.next() => {
+                    if !self.apply(frame, Some(ledger)).await? { return Err(LoadError::Socket("the server closed".into())) }
+                }
+            }
+        }
+        self.listen_for(settle, Some(ledger)).await
+    }
+
+    /// Close the connection cleanly.
+    pub async fn close(mut self) -> DocSync {
+        let _ = self.socket.close(None).await;
+        self.doc
+    }
+
+    async fn send_message(&mut self, m: &protocol::Message) -> Result<(), LoadError> {
+        self.socket
+            .send(Frame::Binary(m.encode().into()))
+            .await
+            .map_err(|e| LoadError::Socket(e.to_string()))
+    }
+}
+
+impl Client {
+    /// The server's peer id (after the handshake).
+    fn relay(&self) -> Result<PeerId, LoadError> {
+        self.session
+            .relay()
+            .cloned()
+            .ok_or_else(|| LoadError::Protocol("no handshake".into()))
+    }
+
+    /// Read frames until the server has confirmed every change we have.
+    pub async fn wait_uploaded(&mut self, timeout: Duration) -> Result<(), LoadError> {
+        let relay = self.relay()?;
+        let until = tokio::time::Instant::now() + timeout;
+        while self.doc.unconfirmed_changes(&relay) > 0 {
+            match tokio::time::timeout_at(until, self.next_frame(None)).await {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => return Err(LoadError::Socket("the server closed".into())),
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err(LoadError::Timeout("upload".into())),
+            }
+        }
+        Ok(())
+    }
+
+    /// Read frames until the document's heads are `heads`.
+    pub async fn wait_heads(
+        &mut self,
+        heads: &[automerge::ChangeHash],
+        timeout: Duration,
+    ) -> Result<(), LoadError> {
+        let until = tokio::time::Instant::now() + timeout;
+        while self.doc.heads() != heads {
+            match tokio::time::timeout_at(until, self.next_frame(None)).await {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => return Err(LoadError::Socket("the server closed".into())),
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err(LoadError::Timeout("catch-up".into())),
+            }
+        }
+        Ok(())
+    }
+}
