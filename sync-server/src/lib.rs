@@ -6,6 +6,7 @@
 //! HTTP router (tests call it directly); [`run`] serves it until `shutdown`
 //! resolves, then closes every connection cleanly.
 
+pub mod access;
 mod connection;
 pub mod eviction;
 pub mod hub;
