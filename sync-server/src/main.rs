@@ -64,6 +64,26 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(args.listen);
+    // A sign-in token for this start, printed (never logged) below.
+    let storage = relay.hub().storage().clone();
+    let token = match sync_server::access::admin::issue(
+        storage.as_ref(),
+        sync_server::access::admin::DEFAULT_WORKSPACE,
+        "local",
+        sync_server::access::Role::Owner,
+        30,
+        false,
+    ) {
+        Ok((token, _)) => token,
+        Err(e) => {
+            tracing::error!("cannot issue the sign-in token: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = relay.access().refresh() {
+        tracing::error!("{e}");
+        return ExitCode::FAILURE;
+    }
     tracing::info!(
         data = %args.data.display(),
         index = %relay.workspace().index_url,
@@ -71,9 +91,9 @@ async fn main() -> ExitCode {
         "relay ready"
     );
     if args.dist.is_some() {
-        println!("Fieldbook is running: open http://{addr}/");
+        println!("Fieldbook is running: open http://{addr}/#token={token}");
     } else {
-        println!("Fieldbook relay listening on ws://{addr}/sync");
+        println!("Fieldbook relay listening on ws://{addr}/sync?token={token}");
     }
     match run(listener, relay, args.dist, shutdown_signal()).await {
         Ok(()) => {

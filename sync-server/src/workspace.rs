@@ -51,6 +51,36 @@ pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> 
     })
 }
 
+/// The default workspace's record, its index document owned by it, and
+/// every document stored before access control existed given to it.
+pub fn ensure_default_access(
+    storage: &dyn Storage,
+    workspace: &Workspace,
+) -> Result<(), StorageError> {
+    use crate::access::{WorkspaceRecord, admin::DEFAULT_WORKSPACE};
+    if !storage
+        .workspaces()?
+        .iter()
+        .any(|w| w.id == DEFAULT_WORKSPACE)
+    {
+        storage.put_workspace(&WorkspaceRecord {
+            id: DEFAULT_WORKSPACE.into(),
+            name: "Local".into(),
+        })?;
+    }
+    if let Ok(index) = DocumentId::parse(&workspace.index_document_id) {
+        storage.claim(&index, DEFAULT_WORKSPACE)?;
+    }
+    let migrated = storage.claim_unowned(DEFAULT_WORKSPACE)?;
+    if migrated > 0 {
+        tracing::info!(
+            migrated,
+            "documents from before access control joined the default workspace"
+        );
+    }
+    Ok(())
+}
+
 /// This relay's storage id, stable across restarts (automerge-repo peers use
 /// it to recognise a peer that keeps documents).
 pub fn storage_id(storage: &dyn Storage) -> Result<String, StorageError> {

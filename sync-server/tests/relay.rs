@@ -24,6 +24,16 @@ struct Server {
 
 impl Server {
     async fn start(relay: Relay) -> Self {
+        let (token, _) = sync_server::access::admin::issue(
+            relay.hub().storage().as_ref(),
+            "default",
+            "tester",
+            sync_server::access::Role::Editor,
+            1,
+            false,
+        )
+        .expect("token");
+        relay.access().refresh().expect("refresh");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -33,7 +43,7 @@ impl Server {
             let _ = stopped.await;
         }));
         Server {
-            url: format!("ws://{addr}/sync"),
+            url: format!("ws://{addr}/sync?token={token}"),
             stop: Some(stop),
             task,
         }
