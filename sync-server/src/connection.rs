@@ -30,6 +30,8 @@ pub struct Limits {
     pub messages_per_second: f64,
     /// …with bursts up to this many.
     pub burst: f64,
+    /// Largest WebSocket message accepted; a bigger one closes the connection.
+    pub max_frame_bytes: usize,
 }
 
 impl Default for Limits {
@@ -38,6 +40,7 @@ impl Default for Limits {
             max_connections: 1024,
             messages_per_second: 500.0,
             burst: 2000.0,
+            max_frame_bytes: protocol::MAX_FRAME_BYTES,
         }
     }
 }

@@ -26,7 +26,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use protocol::{MAX_FRAME_BYTES, PeerId, PeerMetadata};
+use protocol::{PeerId, PeerMetadata};
 use rand::Rng;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -221,8 +221,8 @@ async fn sync_socket(
         );
         return (StatusCode::SERVICE_UNAVAILABLE, reason).into_response();
     }
-    ws.max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
+    ws.max_message_size(relay.limits.max_frame_bytes)
+        .max_frame_size(relay.limits.max_frame_bytes)
         .on_upgrade(move |socket| async move {
             let _open = ConnectionGuard::new(&relay.connections);
             let session = connection::Session {
