@@ -7,6 +7,7 @@
 //! resolves, then closes every connection cleanly.
 
 pub mod access;
+pub mod cli;
 mod connection;
 pub mod eviction;
 pub mod hub;
