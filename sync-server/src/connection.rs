@@ -352,3 +352,45 @@ where
         })))
         .await;
 }
+
+/// Feed raw frames to one joined connection as the socket loop would (rate
+/// limit aside): each is decoded and handled in turn until one is refused.
+/// Returns what the connection was sent and the refusal, if any. For the
+/// fuzz targets and the replay of their fixtures.
+pub async fn feed(
+    session: &Session,
+    peer: &PeerId,
+    frames: &[&[u8]],
+) -> (Vec<Message>, Option<String>) {
+    let (outbox, mut inbox) = mpsc::unbounded_channel();
+    let connection = session.hub.connect(peer, outbox.clone()).await;
+    let mut conn = Conn {
+        session,
+        peer,
+        connection,
+        outbox,
+        docs: BTreeSet::new(),
+    };
+    let mut refused = None;
+    for frame in frames {
+        let result = match Message::decode(frame) {
+            Ok(message) => conn.handle(message).await,
+            Err(e) => Err(Close::Refused(format!("malformed message: {e}"))),
+        };
+        match result {
+            Ok(()) => {}
+            Err(Close::Normal) => break,
+            Err(Close::Refused(reason)) => {
+                refused = Some(reason);
+                break;
+            }
+        }
+    }
+    let docs = std::mem::take(&mut conn.docs);
+    session.hub.disconnect(peer, connection, &docs).await;
+    let mut sent = Vec::new();
+    while let Ok(m) = inbox.try_recv() {
+        sent.push(m);
+    }
+    (sent, refused)
+}

@@ -12,6 +12,7 @@ mod connection;
 pub mod eviction;
 pub mod hub;
 pub mod local_peer;
+pub mod replay;
 mod shell;
 pub mod storage;
 pub mod workspace;
