@@ -7,6 +7,7 @@
 //! - `features`: one folder per record kind.
 
 mod features;
+mod sign_in;
 pub mod store;
 mod sync;
 mod ui;
