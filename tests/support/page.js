@@ -1,6 +1,6 @@
 // Helpers for driving the Fieldbook app in a test: profiles that record
 // console errors by test phase, the sync badge, and waiting for a control.
-import { openProfile, screenshotPath } from "./harness.js";
+import { openProfile, screenshotPath, signIn } from "./harness.js";
 
 export const TIMEOUT = 5_000; // "within a second or two", with room for a slow machine
 export const BADGE = "[data-testid=sync-badge]";
@@ -21,7 +21,7 @@ export function makeProfile(getPhase) {
       }
     });
     p.page.on("pageerror", (e) => p.consoleErrors.push({ phase: getPhase(), text: String(e), url: "" }));
-    await p.page.goto(url);
+    await p.page.goto(signIn(url));
     return p;
   };
 }
