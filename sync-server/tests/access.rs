@@ -208,6 +208,7 @@ async fn a_flood_closes_only_the_flooding_connection() {
         max_connections: 8,
         messages_per_second: 5.0,
         burst: 10.0,
+        ..Limits::default()
     });
     let server = Server::start(relay).await;
     let mut good = Client::connect(&server.url, "good").await;
