@@ -206,11 +206,7 @@ async fn sync_socket(
             return (StatusCode::FORBIDDEN, reason).into_response();
         }
     }
-    let token = query.as_deref().and_then(|q| {
-        q.split('&')
-            .find_map(|pair| pair.strip_prefix("token="))
-            .map(str::to_owned)
-    });
+    let token = token_in(query.as_deref());
     let grant = match relay.access.authenticate(token.as_deref()) {
         Ok(grant) => grant,
         Err(e) => return (StatusCode::UNAUTHORIZED, e.to_string()).into_response(),
@@ -244,8 +240,30 @@ async fn sync_socket(
         .into_response()
 }
 
-async fn workspace_info(State(relay): State<Relay>) -> Json<Workspace> {
-    Json(relay.workspace.clone())
+/// The signed-in workspace's index (`?token=`), else the default one.
+async fn workspace_info(State(relay): State<Relay>, RawQuery(query): RawQuery) -> Response {
+    let Some(grant) =
+        token_in(query.as_deref()).and_then(|t| relay.access.authenticate(Some(&t)).ok())
+    else {
+        return Json(relay.workspace.clone()).into_response();
+    };
+    let storage = relay.hub.storage().clone();
+    let workspace = grant.workspace.clone();
+    match tokio::task::spawn_blocking(move || workspace::ensure_index(storage.as_ref(), &workspace))
+        .await
+    {
+        Ok(Ok(index)) => Json(index).into_response(),
+        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// The `token` query parameter.
+fn token_in(query: Option<&str>) -> Option<String> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .map(str::to_owned)
 }
 
 /// Serve `relay` on `listener` until `shutdown` resolves (evicting idle

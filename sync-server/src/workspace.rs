@@ -24,12 +24,29 @@ pub struct Workspace {
 /// The default workspace, created (index document stored) if this is the
 /// first start on this storage.
 pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> {
-    let id = match storage.get_meta(INDEX_KEY)? {
+    ensure_index_at(storage, INDEX_KEY)
+}
+
+/// Workspace `workspace`'s index document, created (and owned by it) if it
+/// has none yet.
+pub fn ensure_index(storage: &dyn Storage, workspace: &str) -> Result<Workspace, StorageError> {
+    if workspace == crate::access::admin::DEFAULT_WORKSPACE {
+        return ensure_default(storage);
+    }
+    let index = ensure_index_at(storage, &format!("workspace.{workspace}.index"))?;
+    if let Ok(id) = DocumentId::parse(&index.index_document_id) {
+        storage.claim(&id, workspace)?;
+    }
+    Ok(index)
+}
+
+fn ensure_index_at(storage: &dyn Storage, key: &str) -> Result<Workspace, StorageError> {
+    let id = match storage.get_meta(key)? {
         Some(existing) => match DocumentId::parse(&existing) {
             Ok(id) => id,
             Err(e) => {
                 return Err(StorageError::Meta {
-                    key: INDEX_KEY.into(),
+                    key: key.into(),
                     reason: e.to_string(),
                 });
             }
@@ -41,7 +58,7 @@ pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> 
                 doc: id,
                 snapshot: index.save(),
             })?;
-            storage.set_meta(INDEX_KEY, &id.to_string())?;
+            storage.set_meta(key, &id.to_string())?;
             id
         }
     };

@@ -23,6 +23,7 @@ pub fn create_workspace(storage: &dyn Storage, id: &str, name: &str) -> Result<(
         id: id.to_owned(),
         name: name.to_owned(),
     })?;
+    crate::workspace::ensure_index(storage, id)?;
     Ok(())
 }
 
