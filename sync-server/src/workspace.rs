@@ -116,6 +116,19 @@ mod tests {
     use crate::storage::MemoryStorage;
 
     #[test]
+    fn a_new_workspace_gets_its_own_index_owned_by_it() {
+        let storage = MemoryStorage::default();
+        let default = ensure_default(&storage).expect("default");
+        crate::access::admin::create_workspace(&storage, "acme", "Acme").expect("create");
+        let acme = ensure_index(&storage, "acme").expect("index");
+        assert_ne!(acme.index_document_id, default.index_document_id);
+        let id = DocumentId::parse(&acme.index_document_id).expect("id");
+        assert_eq!(storage.claim(&id, "other").expect("owner"), "acme");
+        let again = ensure_index(&storage, "acme").expect("same");
+        assert_eq!(again.index_document_id, acme.index_document_id);
+    }
+
+    #[test]
     fn the_default_workspace_is_created_once() {
         let storage = MemoryStorage::default();
         let first = ensure_default(&storage).expect("create");
