@@ -7,6 +7,7 @@
 //! - `features`: one folder per record kind.
 
 mod features;
+mod sign_in;
 pub mod store;
 mod sync;
 mod ui;
@@ -15,5 +16,7 @@ mod workspace;
 
 /// Mount the app on the page's `<body>`.
 pub fn start() {
+    // Before the router runs: a sign-in link's token leaves the address bar.
+    sign_in::capture();
     leptos::mount::mount_to_body(ui::App);
 }

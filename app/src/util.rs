@@ -37,8 +37,9 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
-/// The relay's WebSocket endpoint: `/sync` on the server that served the app.
-pub fn relay_url() -> String {
+/// The relay's WebSocket endpoint: `/sync` on the server that served the
+/// app, with the access token as the `token` query parameter.
+pub fn relay_url(token: Option<&str>) -> String {
     let origin = origin();
     let ws = if let Some(rest) = origin.strip_prefix("https://") {
         format!("wss://{rest}")
@@ -47,7 +48,10 @@ pub fn relay_url() -> String {
     } else {
         origin
     };
-    format!("{ws}/sync")
+    match token {
+        Some(token) => format!("{ws}/sync?token={token}"),
+        None => format!("{ws}/sync"),
+    }
 }
 
 /// "3 min ago", "yesterday"… for a past time.

@@ -13,7 +13,8 @@ const INDEX_KEY: &str = "workspace.index";
 /// The workspace index document id: from the relay when it answers, else the
 /// one remembered on this device.
 pub async fn resolve(store: &Store) -> Result<DocumentId, String> {
-    match fetch_index_id().await {
+    let token = crate::sign_in::token(store).await;
+    match fetch_index_id(token.as_deref()).await {
         Ok(id) => {
             store
                 .set_meta(INDEX_KEY, &id.to_string())
@@ -33,9 +34,13 @@ pub async fn resolve(store: &Store) -> Result<DocumentId, String> {
     }
 }
 
-async fn fetch_index_id() -> Result<DocumentId, String> {
+async fn fetch_index_id(token: Option<&str>) -> Result<DocumentId, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let url = format!("{}/api/workspace", origin());
+    // The signed-in workspace's index (the default one without a token).
+    let url = match token {
+        Some(token) => format!("{}/api/workspace?token={token}", origin()),
+        None => format!("{}/api/workspace", origin()),
+    };
     let response = JsFuture::from(window.fetch_with_str(&url))
         .await
         .map_err(|_| "network error".to_owned())?;

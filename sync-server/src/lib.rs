@@ -6,10 +6,13 @@
 //! HTTP router (tests call it directly); [`run`] serves it until `shutdown`
 //! resolves, then closes every connection cleanly.
 
+pub mod access;
+pub mod cli;
 mod connection;
 pub mod eviction;
 pub mod hub;
 pub mod local_peer;
+pub mod replay;
 mod shell;
 pub mod storage;
 pub mod workspace;
@@ -20,17 +23,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::extract::{State, WebSocketUpgrade};
-use axum::response::IntoResponse;
+use axum::extract::{RawQuery, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use protocol::{MAX_FRAME_BYTES, PeerId, PeerMetadata};
+use protocol::{PeerId, PeerMetadata};
 use rand::Rng;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::access::Access;
+pub use crate::connection::Limits;
 use crate::hub::Hub;
 use crate::storage::{SqliteStorage, Storage, StorageError};
 use crate::workspace::Workspace;
@@ -54,6 +60,10 @@ pub struct Relay {
     connections: Arc<Connections>,
     /// Drop documents nobody syncs from memory after this long (`None`: never).
     idle_timeout: Option<Duration>,
+    access: Arc<Access>,
+    limits: Limits,
+    /// Origins allowed besides the relay's own (browsers send `Origin`).
+    origins: Arc<Vec<String>>,
 }
 
 /// Open connections, so shutdown can wait for each to finish what it is
@@ -88,6 +98,8 @@ impl Relay {
     /// A relay over `storage`.
     pub fn open(storage: Arc<dyn Storage>) -> Result<Self, StorageError> {
         let workspace = workspace::ensure_default(storage.as_ref())?;
+        workspace::ensure_default_access(storage.as_ref(), &workspace)?;
+        let access = Arc::new(Access::load(storage.clone())?);
         let storage_id = workspace::storage_id(storage.as_ref())?;
         let me = PeerId::from_random("relay", rand::rng().random());
         Ok(Relay {
@@ -100,7 +112,27 @@ impl Relay {
             shutdown: watch::channel(false).0,
             connections: Arc::default(),
             idle_timeout: Some(eviction::DEFAULT_IDLE_TIMEOUT),
+            access,
+            limits: Limits::default(),
+            origins: Arc::default(),
         })
+    }
+
+    /// Caps on connections and message rates.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Browser origins allowed besides the relay's own.
+    pub fn allow_origins(mut self, origins: Vec<String>) -> Self {
+        self.origins = Arc::new(origins);
+        self
+    }
+
+    /// Tokens, memberships and document owners.
+    pub fn access(&self) -> &Arc<Access> {
+        &self.access
     }
 
     /// Drop a document nobody syncs from memory once it has been idle for
@@ -158,24 +190,86 @@ pub fn app(relay: Relay, dist: Option<PathBuf>) -> Router {
 /// memory); it grows as a large frame needs.
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 
-async fn sync_socket(ws: WebSocketUpgrade, State(relay): State<Relay>) -> impl IntoResponse {
+/// The WebSocket endpoint. Refused before the upgrade, with a status and a
+/// sentence: a browser origin that is not allowed (403), a missing or bad
+/// `token` (401), too many open connections (503).
+async fn sync_socket(
+    ws: WebSocketUpgrade,
+    State(relay): State<Relay>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        let own = origin.split_once("://").is_some_and(|(_, h)| h == host);
+        if !own && !relay.origins.iter().any(|o| o == origin) {
+            let reason = format!("origin `{origin}` is not allowed to sync with this relay");
+            return (StatusCode::FORBIDDEN, reason).into_response();
+        }
+    }
+    let token = token_in(query.as_deref());
+    let grant = match relay.access.authenticate(token.as_deref()) {
+        Ok(grant) => grant,
+        Err(e) => return (StatusCode::UNAUTHORIZED, e.to_string()).into_response(),
+    };
+    let open = relay.connections.open.load(Ordering::SeqCst);
+    if open >= relay.limits.max_connections {
+        let reason = format!(
+            "too many connections ({open} open, the cap is {}); try again later",
+            relay.limits.max_connections
+        );
+        return (StatusCode::SERVICE_UNAVAILABLE, reason).into_response();
+    }
     ws.read_buffer_size(READ_BUFFER_BYTES)
-        .max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
+        .max_message_size(relay.limits.max_frame_bytes)
+        .max_frame_size(relay.limits.max_frame_bytes)
         .on_upgrade(move |socket| async move {
             let _open = ConnectionGuard::new(&relay.connections);
+            let session = connection::Session {
+                hub: relay.hub.clone(),
+                access: relay.access.clone(),
+                grant,
+                limits: relay.limits,
+            };
             connection::serve(
                 socket,
-                relay.hub.clone(),
+                session,
                 relay.metadata.clone(),
                 relay.shutdown.subscribe(),
             )
             .await
         })
+        .into_response()
 }
 
-async fn workspace_info(State(relay): State<Relay>) -> Json<Workspace> {
-    Json(relay.workspace.clone())
+/// The signed-in workspace's index (`?token=`), else the default one.
+async fn workspace_info(State(relay): State<Relay>, RawQuery(query): RawQuery) -> Response {
+    let Some(grant) =
+        token_in(query.as_deref()).and_then(|t| relay.access.authenticate(Some(&t)).ok())
+    else {
+        return Json(relay.workspace.clone()).into_response();
+    };
+    let storage = relay.hub.storage().clone();
+    let workspace = grant.workspace.clone();
+    match tokio::task::spawn_blocking(move || workspace::ensure_index(storage.as_ref(), &workspace))
+        .await
+    {
+        Ok(Ok(index)) => Json(index).into_response(),
+        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// The `token` query parameter.
+fn token_in(query: Option<&str>) -> Option<String> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .map(str::to_owned)
 }
 
 /// Serve `relay` on `listener` until `shutdown` resolves (evicting idle
@@ -194,6 +288,7 @@ pub async fn run(
         let stop = relay.shutdown.subscribe();
         tokio::spawn(eviction::sweep(relay.hub.clone(), idle, stop));
     }
+    tokio::spawn(relay.access.clone().watch_store(relay.shutdown.subscribe()));
     let router = app(relay, dist);
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {

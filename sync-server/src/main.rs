@@ -13,11 +13,13 @@ use tracing_subscriber::EnvFilter;
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<sync_server::cli::Command>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Directory for the embedded document store.
-    #[arg(long, default_value = "./data")]
+    #[arg(long, default_value = "./data", global = true)]
     data: PathBuf,
     /// The built app (Trunk's dist/), served at /.
     #[arg(long)]
@@ -27,6 +29,9 @@ struct Args {
     /// 0 keeps every document in memory.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     idle_timeout: f64,
+    /// A browser origin allowed to sync besides the relay's own (repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
 }
 
 #[tokio::main]
@@ -38,6 +43,18 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    if let Some(command) = args.command {
+        return match sync_server::cli::run(command, &args.data) {
+            Ok(out) => {
+                println!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let idle = match Duration::try_from_secs_f64(args.idle_timeout) {
         Ok(idle) if idle.is_zero() => None,
         Ok(idle) => Some(idle),
@@ -50,7 +67,9 @@ async fn main() -> ExitCode {
         }
     };
     let relay = match Relay::open_dir(&args.data) {
-        Ok(relay) => relay.evict_idle_after(idle),
+        Ok(relay) => relay
+            .evict_idle_after(idle)
+            .allow_origins(args.allow_origins),
         Err(e) => {
             tracing::error!("{e}");
             return ExitCode::FAILURE;
@@ -64,6 +83,26 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(args.listen);
+    // A sign-in token for this start, printed (never logged) below.
+    let storage = relay.hub().storage().clone();
+    let token = match sync_server::access::admin::issue(
+        storage.as_ref(),
+        sync_server::access::admin::DEFAULT_WORKSPACE,
+        "local",
+        sync_server::access::Role::Owner,
+        30,
+        false,
+    ) {
+        Ok((token, _)) => token,
+        Err(e) => {
+            tracing::error!("cannot issue the sign-in token: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = relay.access().refresh() {
+        tracing::error!("{e}");
+        return ExitCode::FAILURE;
+    }
     tracing::info!(
         data = %args.data.display(),
         index = %relay.workspace().index_url,
@@ -71,9 +110,9 @@ async fn main() -> ExitCode {
         "relay ready"
     );
     if args.dist.is_some() {
-        println!("Fieldbook is running: open http://{addr}/");
+        println!("Fieldbook is running: open http://{addr}/#token={token}");
     } else {
-        println!("Fieldbook relay listening on ws://{addr}/sync");
+        println!("Fieldbook relay listening on ws://{addr}/sync?token={token}");
     }
     match run(listener, relay, args.dist, shutdown_signal()).await {
         Ok(()) => {

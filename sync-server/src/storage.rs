@@ -12,6 +12,8 @@ pub use sqlite::SqliteStorage;
 use protocol::{DocumentId, StorageTask};
 use thiserror::Error;
 
+use crate::access::{MemberRecord, TokenRecord, WorkspaceRecord};
+
 #[derive(Debug, Error)]
 pub enum StorageError {
     #[error("cannot open the store at {path}: {reason}")]
@@ -22,6 +24,8 @@ pub enum StorageError {
     Write { doc: DocumentId, reason: String },
     #[error("setting `{key}`: {reason}")]
     Meta { key: String, reason: String },
+    #[error("access table `{table}`: {reason}")]
+    Access { table: &'static str, reason: String },
 }
 
 /// A document store. Methods block (engines are synchronous); the relay calls
@@ -34,6 +38,25 @@ pub trait Storage: Send + Sync + 'static {
     /// A small setting (workspace ids and the like).
     fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError>;
     fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError>;
+
+    // Access: workspaces, members, tokens (hashed) and who owns each document.
+    fn put_workspace(&self, workspace: &WorkspaceRecord) -> Result<(), StorageError>;
+    fn workspaces(&self) -> Result<Vec<WorkspaceRecord>, StorageError>;
+    fn put_member(&self, member: &MemberRecord) -> Result<(), StorageError>;
+    fn members(&self) -> Result<Vec<MemberRecord>, StorageError>;
+    /// Remove a membership and revoke its tokens; `false` if there was none.
+    fn remove_member(&self, workspace: &str, member: &str) -> Result<bool, StorageError>;
+    fn put_token(&self, token: &TokenRecord) -> Result<(), StorageError>;
+    fn tokens(&self) -> Result<Vec<TokenRecord>, StorageError>;
+    /// Revoke the token with public id `id`; `false` if there is none.
+    fn revoke_token(&self, id: &str) -> Result<bool, StorageError>;
+    /// Give `doc` to `workspace` unless another already owns it; returns
+    /// the owner either way. An owner never changes.
+    fn claim(&self, doc: &DocumentId, workspace: &str) -> Result<String, StorageError>;
+    fn owners(&self) -> Result<Vec<(DocumentId, String)>, StorageError>;
+    /// Give every stored document that has no owner to `workspace` (data
+    /// from before access control); returns how many.
+    fn claim_unowned(&self, workspace: &str) -> Result<usize, StorageError>;
 }
 
 #[cfg(test)]
@@ -79,5 +102,40 @@ pub(crate) mod contract {
         store.set_meta("k", "v1").expect("set");
         store.set_meta("k", "v2").expect("overwrite");
         assert_eq!(store.get_meta("k").expect("meta").as_deref(), Some("v2"));
+        check_access(store);
+    }
+
+    fn check_access(store: &dyn Storage) {
+        use crate::access::Role;
+        let ws = WorkspaceRecord {
+            id: "w1".into(),
+            name: "One".into(),
+        };
+        store.put_workspace(&ws).expect("workspace");
+        assert_eq!(store.workspaces().expect("list"), vec![ws]);
+        // id(1) and id(2) were stored before anyone owned them.
+        assert_eq!(store.claim_unowned("w1").expect("migrate"), 2);
+        assert_eq!(store.claim(&id(1), "w2").expect("claim"), "w1");
+        assert_eq!(store.claim(&id(9), "w2").expect("claim"), "w2");
+        assert_eq!(store.claim(&id(9), "w1").expect("claim"), "w2");
+        assert_eq!(store.owners().expect("owners").len(), 3);
+        let ann = MemberRecord {
+            workspace: "w1".into(),
+            member: "ann".into(),
+            role: Role::Editor,
+        };
+        store.put_member(&ann).expect("member");
+        assert_eq!(store.members().expect("members"), vec![ann]);
+        let (_, t1) = TokenRecord::issue("w1", "ann", Role::Editor, 99, false);
+        let (_, t2) = TokenRecord::issue("w1", "bob", Role::Viewer, 99, true);
+        store.put_token(&t1).expect("token");
+        store.put_token(&t2).expect("token");
+        assert!(store.revoke_token(&t2.id).expect("revoke"));
+        assert!(!store.revoke_token("nope").expect("revoke"));
+        assert!(store.remove_member("w1", "ann").expect("remove"));
+        assert!(store.members().expect("members").is_empty());
+        let tokens = store.tokens().expect("tokens");
+        assert_eq!(tokens.len(), 2);
+        assert!(tokens.iter().all(|t| t.revoked), "{tokens:?}");
     }
 }

@@ -24,12 +24,29 @@ pub struct Workspace {
 /// The default workspace, created (index document stored) if this is the
 /// first start on this storage.
 pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> {
-    let id = match storage.get_meta(INDEX_KEY)? {
+    ensure_index_at(storage, INDEX_KEY)
+}
+
+/// Workspace `workspace`'s index document, created (and owned by it) if it
+/// has none yet.
+pub fn ensure_index(storage: &dyn Storage, workspace: &str) -> Result<Workspace, StorageError> {
+    if workspace == crate::access::admin::DEFAULT_WORKSPACE {
+        return ensure_default(storage);
+    }
+    let index = ensure_index_at(storage, &format!("workspace.{workspace}.index"))?;
+    if let Ok(id) = DocumentId::parse(&index.index_document_id) {
+        storage.claim(&id, workspace)?;
+    }
+    Ok(index)
+}
+
+fn ensure_index_at(storage: &dyn Storage, key: &str) -> Result<Workspace, StorageError> {
+    let id = match storage.get_meta(key)? {
         Some(existing) => match DocumentId::parse(&existing) {
             Ok(id) => id,
             Err(e) => {
                 return Err(StorageError::Meta {
-                    key: INDEX_KEY.into(),
+                    key: key.into(),
                     reason: e.to_string(),
                 });
             }
@@ -41,7 +58,7 @@ pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> 
                 doc: id,
                 snapshot: index.save(),
             })?;
-            storage.set_meta(INDEX_KEY, &id.to_string())?;
+            storage.set_meta(key, &id.to_string())?;
             id
         }
     };
@@ -49,6 +66,36 @@ pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> 
         index_document_id: id.to_string(),
         index_url: id.url(),
     })
+}
+
+/// The default workspace's record, its index document owned by it, and
+/// every document stored before access control existed given to it.
+pub fn ensure_default_access(
+    storage: &dyn Storage,
+    workspace: &Workspace,
+) -> Result<(), StorageError> {
+    use crate::access::{WorkspaceRecord, admin::DEFAULT_WORKSPACE};
+    if !storage
+        .workspaces()?
+        .iter()
+        .any(|w| w.id == DEFAULT_WORKSPACE)
+    {
+        storage.put_workspace(&WorkspaceRecord {
+            id: DEFAULT_WORKSPACE.into(),
+            name: "Local".into(),
+        })?;
+    }
+    if let Ok(index) = DocumentId::parse(&workspace.index_document_id) {
+        storage.claim(&index, DEFAULT_WORKSPACE)?;
+    }
+    let migrated = storage.claim_unowned(DEFAULT_WORKSPACE)?;
+    if migrated > 0 {
+        tracing::info!(
+            migrated,
+            "documents from before access control joined the default workspace"
+        );
+    }
+    Ok(())
 }
 
 /// This relay's storage id, stable across restarts (automerge-repo peers use
@@ -67,6 +114,19 @@ pub fn storage_id(storage: &dyn Storage) -> Result<String, StorageError> {
 mod tests {
     use super::*;
     use crate::storage::MemoryStorage;
+
+    #[test]
+    fn a_new_workspace_gets_its_own_index_owned_by_it() {
+        let storage = MemoryStorage::default();
+        let default = ensure_default(&storage).expect("default");
+        crate::access::admin::create_workspace(&storage, "acme", "Acme").expect("create");
+        let acme = ensure_index(&storage, "acme").expect("index");
+        assert_ne!(acme.index_document_id, default.index_document_id);
+        let id = DocumentId::parse(&acme.index_document_id).expect("id");
+        assert_eq!(storage.claim(&id, "other").expect("owner"), "acme");
+        let again = ensure_index(&storage, "acme").expect("same");
+        assert_eq!(again.index_document_id, acme.index_document_id);
+    }
 
     #[test]
     fn the_default_workspace_is_created_once() {

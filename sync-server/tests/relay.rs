@@ -10,60 +10,10 @@ use automerge::AutoCommit;
 use futures_util::SinkExt;
 use model::{AccountPlan, PlanField};
 use protocol::{DocSync, DocumentId, Message, PeerId};
-use support::Client;
+use support::{Client, Server, new_plan};
+use sync_server::Relay;
 use sync_server::storage::MemoryStorage;
-use sync_server::{Relay, run};
-use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message as Frame;
-
-struct Server {
-    url: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-impl Server {
-    async fn start(relay: Relay) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(run(listener, relay, None, async {
-            let _ = stopped.await;
-        }));
-        Server {
-            url: format!("ws://{addr}/sync"),
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let stopped = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
-        assert!(stopped.is_ok(), "relay stops within 5 s of shutdown");
-    }
-}
-
-fn new_plan(title: &str) -> DocSync {
-    let mut doc = AutoCommit::new();
-    AccountPlan::create(&mut doc, title).expect("create");
-    AccountPlan::set_text(&mut doc, PlanField::Vision, "Land and expand").expect("edit");
-    DocSync::new(DocumentId::from_bytes(rand_bytes()), doc)
-}
-
-fn rand_bytes() -> [u8; 16] {
-    let mut b = [0u8; 16];
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_nanos();
-    b.copy_from_slice(&n.to_le_bytes());
-    b
-}
 
 fn memory_relay() -> Relay {
     Relay::open(Arc::new(MemoryStorage::default())).expect("relay")

@@ -457,10 +457,9 @@ describe("foundation: one plan through the real stack", { timeout: 180_000 }, ()
     const origin = `127.0.0.1:${port}`;
     const expectedWhileDown = (e) =>
       // The transport's reconnect attempts.
-      e.text ===
-        `WebSocket connection to 'ws://${origin}/sync' failed: Error in connection establishment: net::ERR_CONNECTION_REFUSED` ||
+      new RegExp(`^WebSocket connection to 'ws://${origin}/sync(\\?token=[^']*)?' failed: Error in connection establishment: net::ERR_CONNECTION_REFUSED$`).test(e.text) ||
       // The reload's /api/workspace request, refused on purpose above.
-      (e.url === `http://${origin}/api/workspace` && e.text.includes("net::ERR_CONNECTION_REFUSED"));
+      (e.url.split("?")[0] === `http://${origin}/api/workspace` && e.text.includes("net::ERR_CONNECTION_REFUSED"));
     for (const p of profiles) {
       const allowed = p.consoleErrors.filter((e) => e.phase === "relay down" && expectedWhileDown(e));
       console.log(`# profile ${p.name}: ${p.consoleErrors.length} console errors, ${allowed.length} of them the relay being unreachable`);

@@ -35,7 +35,32 @@ export function tempDataDir() {
 }
 
 /**
- * Start `sync-server` serving the built app. Resolves once it prints its URL.
+ * Each running relay's sign-in token, by origin (`http://127.0.0.1:PORT`):
+ * the relay prints it on start; `signIn` adds it to a page URL.
+ */
+const tokens = new Map();
+
+/**
+ * `url` with the sign-in token of the relay serving it (`#token=…`), so the
+ * first page a profile opens signs it in; the app keeps the token and takes
+ * it out of the address bar. Other URLs are returned unchanged.
+ */
+export function signIn(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  const token = tokens.get(parsed.origin);
+  if (!token || parsed.hash) return url;
+  parsed.hash = `token=${token}`;
+  return parsed.href;
+}
+
+/**
+ * Start `sync-server` serving the built app. Resolves once it prints its URL
+ * (which carries a sign-in token: `token`, and `wsUrl` includes it).
  * `stop()` sends SIGTERM and waits for exit; `kill()` sends SIGKILL.
  */
 export async function startRelay({ port, dataDir, dist = distDir } = {}) {
@@ -48,6 +73,7 @@ export async function startRelay({ port, dataDir, dist = distDir } = {}) {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
   let log = "";
+  let token = "";
   child.stderr.on("data", (d) => (log += d));
   const exited = new Promise((ok) => child.once("exit", (code, signal) => ok({ code, signal })));
   await new Promise((ok, fail) => {
@@ -55,7 +81,9 @@ export async function startRelay({ port, dataDir, dist = distDir } = {}) {
     const timer = setTimeout(() => fail(new Error(`relay did not start:\n${out}\n${log}`)), 15000);
     child.stdout.on("data", (d) => {
       out += d;
-      if (/running|listening/.test(out)) {
+      const printed = /token=([0-9A-Za-z_]+)\s/.exec(out);
+      if (/running|listening/.test(out) && printed) {
+        token = printed[1];
         clearTimeout(timer);
         ok();
       }
@@ -65,11 +93,13 @@ export async function startRelay({ port, dataDir, dist = distDir } = {}) {
       fail(new Error(`relay exited with ${code}:\n${out}\n${log}`));
     });
   });
+  tokens.set(`http://127.0.0.1:${port}`, token);
   return {
     port,
     dataDir,
+    token,
     url: `http://127.0.0.1:${port}/`,
-    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    wsUrl: `ws://127.0.0.1:${port}/sync?token=${token}`,
     log: () => log,
     async stop() {
       child.kill("SIGTERM");
@@ -111,7 +141,7 @@ export async function openProfile(browser, url, { width = 1280, height = 800 } =
     if (m.type() === "error") errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(url);
+  await page.goto(signIn(url));
   return { context, page, errors };
 }
 

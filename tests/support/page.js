@@ -2,7 +2,7 @@
 // console errors by test phase, the sync badge, and waiting for a control.
 import assert from "node:assert/strict";
 
-import { openProfile, screenshotPath } from "./harness.js";
+import { openProfile, screenshotPath, signIn } from "./harness.js";
 
 export const TIMEOUT = 5_000; // "within a second or two", with room for a slow machine
 export const BADGE = "[data-testid=sync-badge]";
@@ -23,7 +23,7 @@ export function makeProfile(getPhase) {
       }
     });
     p.page.on("pageerror", (e) => p.consoleErrors.push({ phase: getPhase(), text: String(e), url: "" }));
-    await p.page.goto(url);
+    await p.page.goto(signIn(url));
     return p;
   };
 }

@@ -160,8 +160,9 @@ impl Repo {
         // What the person saw when they last had the app open.
         repo.remember_seen();
 
+        let token = crate::sign_in::token(&repo.store).await;
         let weak = Rc::downgrade(&repo);
-        let transport = Transport::start(relay_url(), move |event| {
+        let transport = Transport::start(relay_url(token.as_deref()), move |event| {
             if let Some(repo) = weak.upgrade() {
                 repo.on_transport(event);
             }

@@ -97,6 +97,8 @@ async fn an_evicted_document_is_compacted_and_reloads_with_every_change() {
 }
 
 /// Memory storage whose compactions wait until the test lets them through.
+use crate::access::{MemberRecord, TokenRecord, WorkspaceRecord};
+
 struct GatedStorage {
     inner: MemoryStorage,
     loads: AtomicU64,
@@ -121,6 +123,39 @@ impl Storage for GatedStorage {
     }
     fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError> {
         self.inner.set_meta(key, value)
+    }
+    fn put_workspace(&self, w: &WorkspaceRecord) -> Result<(), StorageError> {
+        self.inner.put_workspace(w)
+    }
+    fn workspaces(&self) -> Result<Vec<WorkspaceRecord>, StorageError> {
+        self.inner.workspaces()
+    }
+    fn put_member(&self, m: &MemberRecord) -> Result<(), StorageError> {
+        self.inner.put_member(m)
+    }
+    fn members(&self) -> Result<Vec<MemberRecord>, StorageError> {
+        self.inner.members()
+    }
+    fn remove_member(&self, w: &str, m: &str) -> Result<bool, StorageError> {
+        self.inner.remove_member(w, m)
+    }
+    fn put_token(&self, t: &TokenRecord) -> Result<(), StorageError> {
+        self.inner.put_token(t)
+    }
+    fn tokens(&self) -> Result<Vec<TokenRecord>, StorageError> {
+        self.inner.tokens()
+    }
+    fn revoke_token(&self, id: &str) -> Result<bool, StorageError> {
+        self.inner.revoke_token(id)
+    }
+    fn claim(&self, doc: &DocumentId, w: &str) -> Result<String, StorageError> {
+        self.inner.claim(doc, w)
+    }
+    fn owners(&self) -> Result<Vec<(DocumentId, String)>, StorageError> {
+        self.inner.owners()
+    }
+    fn claim_unowned(&self, w: &str) -> Result<usize, StorageError> {
+        self.inner.claim_unowned(w)
     }
 }
 

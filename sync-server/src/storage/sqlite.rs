@@ -9,6 +9,9 @@ use protocol::{DocumentId, StorageTask};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Storage, StorageError};
+use crate::access::{MemberRecord, TokenRecord, WorkspaceRecord};
+
+mod access;
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
@@ -40,6 +43,7 @@ impl SqliteStorage {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(fail)?;
         conn.execute_batch(SCHEMA).map_err(fail)?;
+        conn.execute_batch(access::SCHEMA).map_err(fail)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
         })
@@ -123,6 +127,50 @@ impl Storage for SqliteStorage {
                 key: key.to_owned(),
                 reason: e.to_string(),
             })
+    }
+
+    fn put_workspace(&self, workspace: &WorkspaceRecord) -> Result<(), StorageError> {
+        access::put_workspace(&self.conn(), workspace)
+    }
+
+    fn workspaces(&self) -> Result<Vec<WorkspaceRecord>, StorageError> {
+        access::workspaces(&self.conn())
+    }
+
+    fn put_member(&self, member: &MemberRecord) -> Result<(), StorageError> {
+        access::put_member(&self.conn(), member)
+    }
+
+    fn members(&self) -> Result<Vec<MemberRecord>, StorageError> {
+        access::members(&self.conn())
+    }
+
+    fn remove_member(&self, workspace: &str, member: &str) -> Result<bool, StorageError> {
+        access::remove_member(&mut self.conn(), workspace, member)
+    }
+
+    fn put_token(&self, token: &TokenRecord) -> Result<(), StorageError> {
+        access::put_token(&self.conn(), token)
+    }
+
+    fn tokens(&self) -> Result<Vec<TokenRecord>, StorageError> {
+        access::tokens(&self.conn())
+    }
+
+    fn revoke_token(&self, id: &str) -> Result<bool, StorageError> {
+        access::revoke_token(&self.conn(), id)
+    }
+
+    fn claim(&self, doc: &DocumentId, workspace: &str) -> Result<String, StorageError> {
+        access::claim(&self.conn(), doc, workspace)
+    }
+
+    fn owners(&self) -> Result<Vec<(DocumentId, String)>, StorageError> {
+        access::owners(&self.conn())
+    }
+
+    fn claim_unowned(&self, workspace: &str) -> Result<usize, StorageError> {
+        access::claim_unowned(&self.conn(), workspace)
     }
 }
 

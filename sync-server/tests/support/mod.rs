@@ -6,9 +6,14 @@
 
 use std::time::Duration;
 
+use automerge::AutoCommit;
 use futures_util::{SinkExt, StreamExt};
-use protocol::{ClientEvent, ClientSession, DocSync, Message, PeerId, PeerMetadata};
+use model::{AccountPlan, PlanField};
+use protocol::{ClientEvent, ClientSession, DocSync, DocumentId, Message, PeerId, PeerMetadata};
+use sync_server::access::{Role, admin};
+use sync_server::{Relay, run};
 use tokio::net::TcpStream;
+use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -145,4 +150,82 @@ async fn next_frame(ws: &mut Ws, quiet: Duration) -> Next {
             _ => continue,
         }
     }
+}
+
+pub struct Server {
+    pub addr: std::net::SocketAddr,
+    pub url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub async fn start(relay: Relay) -> Self {
+        let token = issue(&relay, "default", "tester", Role::Editor);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(run(listener, relay, None, async {
+            let _ = stopped.await;
+        }));
+        Server {
+            addr,
+            url: format!("ws://{addr}/sync?token={token}"),
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let stopped = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
+        assert!(stopped.is_ok(), "relay stops within 5 s of shutdown");
+    }
+}
+
+/// Put `member` in `workspace` (created if missing) as `role`; returns a
+/// fresh token for them.
+pub fn issue(relay: &Relay, workspace: &str, member: &str, role: Role) -> String {
+    let storage = relay.hub().storage().clone();
+    if !storage
+        .workspaces()
+        .expect("workspaces")
+        .iter()
+        .any(|w| w.id == workspace)
+    {
+        admin::create_workspace(storage.as_ref(), workspace, workspace).expect("workspace");
+    }
+    let (token, _) =
+        admin::issue(storage.as_ref(), workspace, member, role, 1, false).expect("token");
+    relay.access().refresh().expect("refresh");
+    token
+}
+
+impl Server {
+    /// This relay's WebSocket URL with `token`.
+    pub fn url_with(&self, token: &str) -> String {
+        format!("ws://{}/sync?token={token}", self.addr)
+    }
+}
+
+/// A new account plan with a title and a vision, as a fresh document.
+pub fn new_plan(title: &str) -> DocSync {
+    let mut doc = AutoCommit::new();
+    AccountPlan::create(&mut doc, title).expect("create");
+    AccountPlan::set_text(&mut doc, PlanField::Vision, "Land and expand").expect("edit");
+    DocSync::new(DocumentId::from_bytes(rand_bytes()), doc)
+}
+
+pub fn rand_bytes() -> [u8; 16] {
+    let mut b = [0u8; 16];
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos();
+    b.copy_from_slice(&n.to_le_bytes());
+    b
 }
