@@ -175,7 +175,7 @@ export async function setName(page, name) {
 export async function cuttableRelay(context) {
   const live = new Set();
   let cut = false;
-  await context.routeWebSocket(/\/sync$/, (ws) => {
+  await context.routeWebSocket(/\/sync(\?.*)?$/, (ws) => {
     if (cut) {
       // What a refused connection looks like to the page: closed at once.
       ws.close({ code: 4000, reason: "offline" }).catch(() => {});
