@@ -28,7 +28,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
+import { launchBrowser, screenshotPath, signIn, startRelay, tempDataDir } from "../support/harness.js";
 import {
   TIMEOUT,
   TITLE_BOX,
@@ -388,7 +388,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     profiles.push(C);
     await C.context.clock.setFixedTime(new Date(Date.now() + 20 * DAY));
     const { page } = C;
-    await page.goto(new URL("agreements", relay.url).href);
+    await page.goto(signIn(new URL("agreements", relay.url).href));
     await page.locator(sel.board).waitFor({ timeout: LOAD_TIMEOUT });
     await until(async () => (await page.locator(`${sel.board} li.agr-card`).count()) === 3, "the three agreements on C");
 

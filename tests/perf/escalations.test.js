@@ -19,7 +19,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { launchBrowser, openProfile, repoRoot, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
+import { launchBrowser, openProfile, repoRoot, screenshotPath, signIn, startRelay, tempDataDir } from "../support/harness.js";
 
 const N = Number(process.env.FIELDBOOK_BENCH_ESCALATIONS ?? 300);
 const SLOW = 120_000 + N * 60; // a first sync of N documents on a slow machine
@@ -77,7 +77,7 @@ test(`the escalation views stay usable with ${N} escalations on the device`, { t
   const counts = "[data-testid=esc-counts]";
   const all = new RegExp(`of ${N} `);
 
-  const first = await timed(page, () => page.goto(`${relay.url}escalations`), counts, all);
+  const first = await timed(page, () => page.goto(signIn(`${relay.url}escalations`)), counts, all);
   figures.push(["first open: every escalation received from the relay", first]);
 
   const trends = await timed(page, () => page.click(".topnav >> text=Trends"), "[data-testid=trends-timing]", new RegExp(`^${N} escalations`));
