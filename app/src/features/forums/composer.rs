@@ -96,15 +96,15 @@ pub fn BodyInput(
         let text = draft.get_untracked();
         let head = format!("{}@{name} ", &text[..t.at]);
         let caret = head.encode_utf16().count() as u32;
-        draft.set(format!("{head}{}", &text[t.caret..]));
+        let value = format!("{head}{}", &text[t.caret..]);
         typing.set(None);
+        // Into the box now, caret after the name, so what is typed next
+        // lands there (the bound value would only arrive after this task).
         if let Some(el) = area.get_untracked() {
-            // After the new value is in the box.
-            request_animation_frame(move || {
-                let _ = el.focus();
-                let _ = el.set_selection_range(caret, caret);
-            });
+            el.set_value(&value);
+            let _ = el.set_selection_range(caret, caret);
         }
+        draft.set(value);
     };
     let keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
