@@ -11,6 +11,8 @@
 //!   a document's chunks into one snapshot.
 //! - [`Handshake`]: the join/peer exchange that opens every connection, and
 //!   [`ClientSession`]: the client's side of a relay connection.
+//! - [`Presence`]: who is on a document and where, as the data of an
+//!   `ephemeral` message.
 
 mod client;
 mod doc_sync;
@@ -19,6 +21,7 @@ mod error;
 mod handshake;
 mod message;
 mod peer_id;
+mod presence;
 mod storage_plan;
 
 pub use client::{ClientError, ClientEvent, ClientSession};
@@ -28,6 +31,7 @@ pub use error::{DecodeError, SyncError};
 pub use handshake::{Handshake, HandshakeError, PROTOCOL_VERSION};
 pub use message::{HeadsInfo, Message, PeerMetadata};
 pub use peer_id::PeerId;
+pub use presence::{MAX_TEXT, Presence, PresenceState};
 pub use storage_plan::{StoragePlan, StorageTask, load_chunks};
 
 /// The largest WebSocket frame either side accepts (a whole document can
