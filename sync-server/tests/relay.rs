@@ -328,7 +328,9 @@ async fn presence_reaches_a_page_that_only_opened_a_document_it_already_had() {
     // Carol is connected but has never asked for this plan.
     let mut carol = Client::connect(&server.url, "carol").await;
 
-    alice.send(presence(plan.id(), &alice, 1, b"alice here")).await;
+    alice
+        .send(presence(plan.id(), &alice, 1, b"alice here"))
+        .await;
     match bob.recv().await {
         Some(Message::Ephemeral {
             sender_id,
@@ -350,7 +352,11 @@ async fn presence_reaches_a_page_that_only_opened_a_document_it_already_had() {
         Some(Message::Ephemeral { data, .. }) => assert_eq!(data, b"bob here"),
         other => panic!("alice expected bob's presence, got {other:?}"),
     }
-    assert_eq!(carol.recv().await, None, "nothing for a peer not on the plan");
+    assert_eq!(
+        carol.recv().await,
+        None,
+        "nothing for a peer not on the plan"
+    );
     assert_eq!(alice.recv().await, None, "no echo to the sender");
     server.stop().await;
 }
