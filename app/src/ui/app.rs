@@ -6,12 +6,13 @@ use super::RepoHandle;
 use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::update::UpdateBanner;
-use super::who_am_i::WhoAmI;
+use super::who_am_i::{Welcome, WhoAmI};
 use crate::features::escalations::{
     EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
 };
 use crate::features::forums::{ForumHome, ThreadPage, provide_forum_data};
 use crate::features::plans::{PlanList, PlanPage};
+use crate::presence::provide_presence;
 use crate::store::Store;
 use crate::sync::Repo;
 use crate::workspace;
@@ -92,6 +93,7 @@ impl Page {
 #[component]
 fn Shell(repo: Rc<Repo>) -> impl IntoView {
     let status = repo.status;
+    provide_presence(repo.clone());
     provide_context(RepoHandle(StoredValue::new_local(repo)));
     provide_escalation_data();
     provide_forum_data();
@@ -114,6 +116,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
             <SyncBadge status/>
         </header>
         <main class="content">
+            <Welcome/>
             {move || match page.get() {
                 Page::Plans => view! { <PlanList/> }.into_any(),
                 Page::Plan => view! { <PlanPage/> }.into_any(),

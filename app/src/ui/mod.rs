@@ -13,7 +13,7 @@ mod update;
 mod who_am_i;
 
 pub use app::App;
-pub use collab_text::CollabText;
+pub use collab_text::{CollabText, Control};
 pub use item_list::{ItemList, list_items, new_item_id};
 pub use record::{FieldGrid, RecordGate, Section, ShareLink, download_markdown};
 pub use route::{Link, route_id, use_navigate};

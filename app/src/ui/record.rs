@@ -8,8 +8,10 @@ use protocol::DocumentId;
 use model::spec::Field;
 
 use super::{ScalarField, use_repo};
+use crate::presence::PresenceBar;
 
-/// Shows `children` once document `doc` has content on this device.
+/// Shows `children` once document `doc` has content on this device, under
+/// the bar that shows who else is on it.
 #[component]
 pub fn RecordGate(
     doc: DocumentId,
@@ -40,6 +42,7 @@ pub fn RecordGate(
                 }
             }
         >
+            <PresenceBar doc/>
             {children()}
         </Show>
     }
