@@ -40,6 +40,12 @@ pub fn PresenceBar(doc: DocumentId) -> impl IntoView {
     let (peers, presenting, following) = (hub.peers, hub.presenting, hub.following);
     let repo = use_repo().get();
     let (my_name, my_color) = (repo.name, repo.color);
+    // A new name or colour is told at once, not at the next heartbeat.
+    Effect::new(move |_| {
+        my_name.track();
+        my_color.track();
+        presence.get().soon();
+    });
     // The others here, as markup ("" for nobody).
     let avatars = move || {
         peers.with(|all| {
@@ -118,7 +124,7 @@ pub fn PresenceBar(doc: DocumentId) -> impl IntoView {
     };
     view! {
         <div class="presence-bar" data-testid="presence">
-            <ul class="avatars" role="list" aria-label="Also on this record" inner_html=avatars></ul>
+            <ul class="peer-avatars" role="list" aria-label="Also on this record" inner_html=avatars></ul>
             <span class="hint alone-hint">"Only you here"</span>
             <button
                 class="button subtle"
@@ -147,7 +153,7 @@ fn avatar(peer: &Peer) -> String {
     let s = &peer.state;
     let title = escape_html(&whereabouts(s));
     format!(
-        r#"<li class="avatar{}" style="background:{}" title="{title}" aria-label="{title}" data-testid="avatar" data-name="{}">{}</li>"#,
+        r#"<li class="peer-avatar{}" style="background:{}" title="{title}" aria-label="{title}" data-testid="avatar" data-name="{}">{}</li>"#,
         if s.presenting { " presenting" } else { "" },
         s.color,
         escape_html(&s.name),

@@ -31,7 +31,7 @@ use protocol::{DocumentId, MAX_TEXT, Message, PeerId, Presence, PresenceState};
 
 pub use bar::PresenceBar;
 pub use marks::peer_marks;
-pub use palette::{PALETTE, color_or_default, initials};
+pub use palette::{PALETTE, color_or_default, initials, name_hash};
 use peers::{Peer, Peers};
 
 use crate::sync::Repo;

@@ -21,10 +21,14 @@ pub fn color_or_default(picked: &str, seed: &str) -> &'static str {
     if let Some((_, hex)) = PALETTE.iter().find(|(_, hex)| *hex == picked) {
         return hex;
     }
-    let hash = seed
+    PALETTE[name_hash(seed) as usize % PALETTE.len()].1
+}
+
+/// A number from a name, the same on every device (whatever its case).
+pub fn name_hash(name: &str) -> u32 {
+    name.to_lowercase()
         .bytes()
-        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
-    PALETTE[hash as usize % PALETTE.len()].1
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
 }
 
 /// What to call someone who has not set a name.

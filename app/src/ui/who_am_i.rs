@@ -110,16 +110,16 @@ fn IdentityForm(
                 bind:value=draft
                 on:keydown=move |e| if e.key() == "Escape" { on_cancel.run(()) }
             />
-            <span class="avatar" aria-hidden="true" style=move || format!("background:{}", color.get())>
+            <span class="peer-avatar" aria-hidden="true" style=move || format!("background:{}", color.get())>
                 {move || initials(&draft.get())}
             </span>
             </div>
             <span class="field-label" aria-hidden="true">"Colour"</span>
-            <div class="swatches" role="radiogroup" aria-label="Your colour">
+            <div class="color-choices" role="radiogroup" aria-label="Your colour">
                 {PALETTE
                     .iter()
                     .map(|(label, hex)| view! {
-                        <label class="swatch" title=*label style=format!("--swatch:{hex}")>
+                        <label class="color-choice" title=*label style=format!("--choice:{hex}")>
                             <input
                                 type="radio"
                                 name=format!("{id}-color")
