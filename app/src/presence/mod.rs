@@ -153,9 +153,11 @@ impl PresenceHub {
         }
     }
 
-    /// This page opened record `doc`.
+    /// This page opened record `doc` (presenting and following were about
+    /// the record before, if any).
     fn enter(&self, doc: DocumentId) {
         self.inner.borrow_mut().open = Some((doc, Here::default()));
+        self.stop_meeting();
         self.expire();
         self.send_now();
     }
@@ -176,7 +178,16 @@ impl PresenceHub {
         };
         if was_open {
             self.send(doc, &Presence::Left);
+            self.stop_meeting();
+        }
+    }
+
+    /// Neither presenting nor following any more.
+    fn stop_meeting(&self) {
+        if self.presenting.get_untracked() {
             self.presenting.set(false);
+        }
+        if self.following.get_untracked().is_some() {
             self.following.set(None);
         }
     }
