@@ -5,8 +5,10 @@
 //! - `sync`: the repository of documents, the relay connection, sync status.
 //! - `ui`: the frame (header, badge, routes) and shared components.
 //! - `features`: one folder per record kind.
+//! - `presence`: who else is on a record, where, and following a presenter.
 
 mod features;
+mod presence;
 mod sign_in;
 pub mod store;
 mod sync;

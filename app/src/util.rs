@@ -164,6 +164,22 @@ pub fn file_name(title: &str, fallback: &str) -> String {
     format!("{}.md", if clean.is_empty() { fallback } else { clean })
 }
 
+/// `text` safe to put in markup, as element content or a quoted attribute.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A document key as words: `nextUpdateDue` → "next update due".
 pub fn humanize_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);

@@ -13,6 +13,8 @@
 //!   to store before answering), driven by the relay and by the fuzzer.
 //! - [`Handshake`]: the join/peer exchange that opens every connection, and
 //!   [`ClientSession`]: the client's side of a relay connection.
+//! - [`Presence`]: who is on a document and where, as the data of an
+//!   `ephemeral` message.
 
 mod client;
 mod doc_sync;
@@ -21,6 +23,7 @@ mod error;
 mod handshake;
 mod message;
 mod peer_id;
+mod presence;
 mod relay_doc;
 #[cfg(test)]
 mod sim;
@@ -33,6 +36,7 @@ pub use error::{DecodeError, SyncError};
 pub use handshake::{Handshake, HandshakeError, PROTOCOL_VERSION};
 pub use message::{HeadsInfo, Message, PeerMetadata};
 pub use peer_id::PeerId;
+pub use presence::{MAX_TEXT, Presence, PresenceState};
 pub use relay_doc::{RelayDoc, RelayEffects};
 pub use storage_plan::{StoragePlan, StorageTask, load_chunks};
 

@@ -253,21 +253,36 @@ impl Message {
 
 /// Builds a CBOR map. Writing into a `Vec` cannot fail, so the encoder's
 /// results carry `Infallible` errors and are dropped.
-struct Writer {
+pub(crate) struct Writer {
     e: Encoder<Vec<u8>>,
 }
 
 impl Writer {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Writer {
             e: Encoder::new(Vec::new()),
         }
     }
     fn begin(&mut self, kind: &str, fields: u64) {
-        let _ = self.e.map(fields);
+        self.map(fields);
         self.str("type", kind);
     }
-    fn str(&mut self, key: &str, value: &str) {
+    pub(crate) fn map(&mut self, fields: u64) {
+        let _ = self.e.map(fields);
+    }
+    pub(crate) fn bool(&mut self, key: &str, value: bool) {
+        let _ = self.e.str(key).and_then(|e| e.bool(value));
+    }
+    /// `key` with a pair of numbers (an array of two).
+    pub(crate) fn pair(&mut self, key: &str, a: u64, b: u64) {
+        let _ = self
+            .e
+            .str(key)
+            .and_then(|e| e.array(2))
+            .and_then(|e| e.u64(a))
+            .and_then(|e| e.u64(b));
+    }
+    pub(crate) fn str(&mut self, key: &str, value: &str) {
         let _ = self.e.str(key).and_then(|e| e.str(value));
     }
     fn bytes(&mut self, key: &str, value: &[u8]) {
@@ -309,7 +324,7 @@ impl Writer {
             self.u64("timestamp", h.timestamp);
         }
     }
-    fn finish(self) -> Vec<u8> {
+    pub(crate) fn finish(self) -> Vec<u8> {
         self.e.into_writer()
     }
 }
@@ -462,7 +477,7 @@ fn missing(kind: &'static str, field: &'static str) -> DecodeError {
     DecodeError::MissingField { kind, field }
 }
 
-fn wrong(field: &str, found: Type) -> DecodeError {
+pub(crate) fn wrong(field: &str, found: Type) -> DecodeError {
     DecodeError::WrongType {
         field: field.to_owned(),
         found: found.to_string(),
@@ -471,7 +486,7 @@ fn wrong(field: &str, found: Type) -> DecodeError {
 
 /// Read a map (definite or indefinite length) with string keys, calling `f`
 /// with the decoder positioned at each value.
-fn for_each_entry<'b>(
+pub(crate) fn for_each_entry<'b>(
     d: &mut Decoder<'b>,
     mut f: impl FnMut(&mut Decoder<'b>, &str) -> Result<(), DecodeError>,
 ) -> Result<(), DecodeError> {
@@ -504,7 +519,7 @@ fn for_each_entry<'b>(
     }
 }
 
-fn text(d: &mut Decoder<'_>, field: &str) -> Result<String, DecodeError> {
+pub(crate) fn text(d: &mut Decoder<'_>, field: &str) -> Result<String, DecodeError> {
     match d.datatype()? {
         Type::String => Ok(d.str()?.to_owned()),
         other => Err(wrong(field, other)),
@@ -546,7 +561,7 @@ fn byte_string(d: &mut Decoder<'_>, field: &str) -> Result<Vec<u8>, DecodeError>
 }
 
 /// JavaScript numbers may arrive as floats.
-fn number(d: &mut Decoder<'_>, field: &str) -> Result<u64, DecodeError> {
+pub(crate) fn number(d: &mut Decoder<'_>, field: &str) -> Result<u64, DecodeError> {
     match d.datatype()? {
         Type::U8 | Type::U16 | Type::U32 | Type::U64 => Ok(d.u64()?),
         Type::F16 | Type::F32 | Type::F64 => {
@@ -580,7 +595,7 @@ fn document_id_field(d: &mut Decoder<'_>) -> Result<String, DecodeError> {
 }
 
 /// `null` and `undefined` mean "absent" (JavaScript sends both).
-fn optional<'b, T>(
+pub(crate) fn optional<'b, T>(
     d: &mut Decoder<'b>,
     f: impl FnOnce(&mut Decoder<'b>) -> Result<T, DecodeError>,
 ) -> Result<Option<T>, DecodeError> {

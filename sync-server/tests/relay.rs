@@ -252,3 +252,61 @@ async fn a_socket_that_never_joins_does_not_hold_up_shutdown() {
     server.stop().await;
     println!("shutdown with a silent socket took {:?}", started.elapsed());
 }
+
+fn presence(doc: DocumentId, from: &Client, count: u64, data: &[u8]) -> Message {
+    Message::Ephemeral {
+        sender_id: from.session.me().clone(),
+        target_id: from.relay(),
+        document_id: doc,
+        session_id: format!("{}-tab", from.session.me()),
+        count,
+        data: data.to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn presence_reaches_a_page_that_only_opened_a_document_it_already_had() {
+    let server = Server::start(memory_relay()).await;
+    let mut alice = Client::connect(&server.url, "alice").await;
+    let mut plan = new_plan("Contoso");
+    assert_eq!(alice.sync(&mut plan).await, None);
+    // Bob got the plan earlier; now his page opens with it already on the
+    // device: one sync round that brings nothing new.
+    let mut copy = DocSync::new(plan.id(), plan.doc().clone());
+    let mut bob = Client::connect(&server.url, "bob").await;
+    assert_eq!(bob.sync(&mut copy).await, None);
+    // Carol is connected but has never asked for this plan.
+    let mut carol = Client::connect(&server.url, "carol").await;
+
+    alice
+        .send(presence(plan.id(), &alice, 1, b"alice here"))
+        .await;
+    match bob.recv().await {
+        Some(Message::Ephemeral {
+            sender_id,
+            target_id,
+            document_id,
+            count,
+            data,
+            ..
+        }) => {
+            assert_eq!(sender_id.as_str(), "alice");
+            assert_eq!(target_id.as_str(), "bob", "addressed to the receiver");
+            assert_eq!((document_id, count), (plan.id(), 1));
+            assert_eq!(data, b"alice here");
+        }
+        other => panic!("bob expected alice's presence, got {other:?}"),
+    }
+    bob.send(presence(plan.id(), &bob, 1, b"bob here")).await;
+    match alice.recv().await {
+        Some(Message::Ephemeral { data, .. }) => assert_eq!(data, b"bob here"),
+        other => panic!("alice expected bob's presence, got {other:?}"),
+    }
+    assert_eq!(
+        carol.recv().await,
+        None,
+        "nothing for a peer not on the plan"
+    );
+    assert_eq!(alice.recv().await, None, "no echo to the sender");
+    server.stop().await;
+}

@@ -43,11 +43,15 @@ pub enum RepoError {
 
 const PEER_KEY: &str = "device.peer-id";
 const NAME_KEY: &str = "device.name";
+const COLOR_KEY: &str = "device.color";
 const CONFIRMED_PREFIX: &str = "confirmed/";
 /// How long after the last arriving change the "while you were away"
 /// summary is made.
 const SETTLE_MS: u32 = 1_500;
 const SETTING_PREFIX: &str = "setting/";
+
+/// Whoever hears ephemeral messages (presence).
+type EphemeralHandler = Box<dyn Fn(Message)>;
 
 /// The workspace index's records, and the index heads they were read at.
 type RecordsAt = (Vec<ChangeHash>, Rc<[RecordEntry]>);
@@ -92,6 +96,10 @@ pub struct Repo {
     /// The person's display name on this device ("" until they set it);
     /// every document they change records it for its actor.
     pub name: RwSignal<String>,
+    /// The person's colour on this device, `#rrggbb` ("" until they pick one).
+    pub color: RwSignal<String>,
+    /// Who hears the ephemeral messages (presence) the relay passes on.
+    ephemeral: RefCell<Option<EphemeralHandler>>,
 }
 
 impl Repo {
@@ -109,6 +117,7 @@ impl Repo {
         };
         let name = store.get_meta(NAME_KEY).await?.unwrap_or_default();
         let log = Rc::new(SyncLog::open(store.clone()).await);
+        let color = store.get_meta(COLOR_KEY).await?.unwrap_or_default();
         let repo = Rc::new(Repo {
             log,
             away: RwSignal::new(None),
@@ -118,6 +127,8 @@ impl Repo {
             leaving: std::cell::Cell::new(false),
             pending_tick: RwSignal::new(0),
             name: RwSignal::new(name),
+            color: RwSignal::new(color),
+            ephemeral: RefCell::new(None),
             index,
             docs: RefCell::default(),
             revisions: RefCell::default(),
@@ -401,6 +412,34 @@ impl Repo {
             .await?)
     }
 
+    /// Remember the person's colour on this device.
+    pub async fn set_color(&self, color: &str) -> Result<(), RepoError> {
+        self.store.set_meta(COLOR_KEY, color).await?;
+        self.color.set(color.to_owned());
+        Ok(())
+    }
+
+    /// Hand every ephemeral message from the relay to `handler`.
+    pub fn on_ephemeral(&self, handler: impl Fn(Message) + 'static) {
+        *self.ephemeral.borrow_mut() = Some(Box::new(handler));
+    }
+
+    /// Send the relay an ephemeral message about `doc` for the other peers
+    /// on it (nothing is sent while offline).
+    pub fn send_ephemeral(&self, doc: DocumentId, session_id: &str, count: u64, data: Vec<u8>) {
+        let Some(relay) = self.session.borrow().relay().cloned() else {
+            return;
+        };
+        self.send(&Message::Ephemeral {
+            sender_id: self.session.borrow().me().clone(),
+            target_id: relay,
+            document_id: doc,
+            session_id: session_id.to_owned(),
+            count,
+            data,
+        });
+    }
+
     /// Create a record of `kind`: `init` lays out the fresh document, which
     /// is then saved, listed in the workspace index and offered to the
     /// relay. Returns its id.
@@ -492,7 +531,12 @@ impl Repo {
                 gloo::console::warn!(format!("relay: {message}"));
                 self.problem(format!("Relay: {message}"));
             }
-            ClientEvent::Ephemeral(_) | ClientEvent::Ignored => {}
+            ClientEvent::Ephemeral(message) => {
+                if let Some(handler) = self.ephemeral.borrow().as_ref() {
+                    handler(message);
+                }
+            }
+            ClientEvent::Ignored => {}
         }
     }
 

@@ -7,7 +7,7 @@ use super::away::AwayCard;
 use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::update::UpdateBanner;
-use super::who_am_i::WhoAmI;
+use super::who_am_i::{Welcome, WhoAmI};
 use crate::features::agreements::{AgreementList, AgreementPage, provide_agreement_data};
 use crate::features::escalations::{
     EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
@@ -15,6 +15,7 @@ use crate::features::escalations::{
 use crate::features::forums::{ForumHome, ThreadPage, provide_forum_data};
 use crate::features::plans::{PlanList, PlanPage};
 use crate::features::records::clock;
+use crate::presence::provide_presence;
 use crate::store::Store;
 use crate::sync::Repo;
 use crate::workspace;
@@ -99,6 +100,7 @@ impl Page {
 #[component]
 fn Shell(repo: Rc<Repo>) -> impl IntoView {
     let status = repo.status;
+    provide_presence(repo.clone());
     let handle = RepoHandle(StoredValue::new_local(repo));
     provide_context(handle);
     let hide = window_event_listener(leptos::ev::pagehide, move |_| {
@@ -136,6 +138,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
         </header>
         <main class="content">
             <AwayCard/>
+            <Welcome/>
             {move || match page.get() {
                 Page::Plans => view! { <PlanList/> }.into_any(),
                 Page::Plan => view! { <PlanPage/> }.into_any(),

@@ -13,14 +13,24 @@ use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
 use super::{ErrorLine, use_repo};
+use crate::presence::peer_marks;
 
 /// An `<input>` or `<textarea>`, seen through what both can do.
-enum Control {
+pub enum Control {
     Input(web_sys::HtmlInputElement),
     Area(web_sys::HtmlTextAreaElement),
 }
 
 impl Control {
+    /// The text box `el` is, if it is one.
+    pub fn of(el: &web_sys::Element) -> Option<Control> {
+        match el.dyn_ref::<web_sys::HtmlInputElement>() {
+            Some(e) => Some(Control::Input(e.clone())),
+            None => el
+                .dyn_ref::<web_sys::HtmlTextAreaElement>()
+                .map(|e| Control::Area(e.clone())),
+        }
+    }
     fn value(&self) -> String {
         match self {
             Control::Input(e) => e.value(),
@@ -33,7 +43,9 @@ impl Control {
             Control::Area(e) => e.set_value(v),
         }
     }
-    fn selection(&self) -> Option<(u32, u32)> {
+    /// The selection (start, end) in UTF-16 code units; `None` where the
+    /// box has none (a date, a number).
+    pub fn selection(&self) -> Option<(u32, u32)> {
         let (s, e) = match self {
             Control::Input(e) => (e.selection_start(), e.selection_end()),
             Control::Area(e) => (e.selection_start(), e.selection_end()),
@@ -82,6 +94,7 @@ pub fn CollabText(
     let obj = obj.unwrap_or(ROOT);
     let id = format!("{doc}-{obj}-{key}");
     let obj_for_input = obj.clone();
+    let obj_for_marks = obj.clone();
     let repo = use_repo();
     let revision = repo.get().revision(doc);
     let input_ref = NodeRef::<html::Input>::new();
@@ -190,10 +203,20 @@ pub fn CollabText(
         }
         .into_any()
     };
+    let text = Signal::derive(move || {
+        repo.get()
+            .read(doc, |d| {
+                fields::read_string(d, &obj_for_marks, key).unwrap_or_default()
+            })
+            .unwrap_or_default()
+    });
     view! {
         <div class="field">
-            <label for=id class="field-label" class:visually-hidden=quiet_label>{label}</label>
-            {box_view}
+            <label for=id.clone() class="field-label" class:visually-hidden=quiet_label>{label}</label>
+            <div class="field-box">
+                {box_view}
+                {peer_marks(doc, id, Some(text), multiline)}
+            </div>
             <ErrorLine error=error/>
         </div>
     }

@@ -16,7 +16,7 @@ mod update;
 mod who_am_i;
 
 pub use app::App;
-pub use collab_text::CollabText;
+pub use collab_text::{CollabText, Control};
 pub use error_line::ErrorLine;
 pub use item_list::{ItemList, list_items, new_item_id};
 pub use link_select::LinkSelect;

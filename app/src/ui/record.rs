@@ -8,6 +8,7 @@ use protocol::DocumentId;
 use model::spec::Field;
 
 use super::{Link, ScalarField, route_id, use_repo};
+use crate::presence::PresenceBar;
 
 /// A record's page: a link back to its list, then `editor` for the record
 /// whose id is in the address (or a banner when the address names none).
@@ -38,7 +39,8 @@ pub fn RecordPage(
     }
 }
 
-/// Shows `children` once document `doc` has content on this device.
+/// Shows `children` once document `doc` has content on this device, under
+/// the bar that shows who else is on it.
 #[component]
 pub fn RecordGate(
     doc: DocumentId,
@@ -70,6 +72,7 @@ pub fn RecordGate(
             }
         >
             <DocStatus doc/>
+            <PresenceBar doc/>
             {children()}
         </Show>
     }

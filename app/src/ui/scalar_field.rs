@@ -11,6 +11,7 @@ use model::spec::{Field, Kind};
 use protocol::DocumentId;
 
 use super::{ErrorLine, use_repo};
+use crate::presence::peer_marks;
 use crate::util::{local_input_value, parse_local_input};
 
 /// The currency amounts default to when none is typed.
@@ -147,8 +148,11 @@ pub fn ScalarField(
 
     view! {
         <div class="field" class:field-conflicted=move || !state.get().1.is_empty()>
-            <label for=id class="field-label" class:visually-hidden=quiet_label>{field.label}</label>
-            {control}
+            <label for=id.clone() class="field-label" class:visually-hidden=quiet_label>{field.label}</label>
+            <div class="field-box">
+                {control}
+                {peer_marks(doc, id, None, false)}
+            </div>
             <ErrorLine error=error/>
             <Conflict
                 label=field.label

@@ -7,7 +7,7 @@ use protocol::DocumentId;
 
 use super::composer::BodyInput;
 use super::data::use_forum_data;
-use crate::ui::{new_item_id, use_navigate, use_repo};
+use crate::ui::{ErrorLine, new_item_id, use_navigate, use_repo};
 use crate::util::now_ms;
 
 /// The new-thread form; `category` is chosen first when given.
@@ -69,9 +69,7 @@ pub fn NewThreadForm(category: Option<DocumentId>, open: RwSignal<bool>) -> impl
                 draft=body
                 on_submit=Callback::new(move |()| start())
             />
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
             <div class="composer-bar">
                 <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Cancel"</button>
                 <button type="submit" class="button primary" data-testid="start-thread">"Start thread"</button>
@@ -127,9 +125,7 @@ pub fn NewCategoryForm(open: RwSignal<bool>) -> impl IntoView {
                 <input id="category-description" class="field-input" bind:value=description placeholder="One line that helps people post in the right place"/>
             </div>
             <p class="hint">"Questions can accept an answer; announcements can be pinned; ideas carry a status. You moderate what you create."</p>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </Show>
+            <ErrorLine error=error/>
             <div class="composer-bar">
                 <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Cancel"</button>
                 <button type="submit" class="button primary" data-testid="create-category">"Create category"</button>

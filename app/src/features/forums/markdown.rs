@@ -7,6 +7,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use model::forum_markdown::{Block, Span, parse};
 
+use crate::presence::{initials, name_hash};
+
 /// A post's Markdown as elements; `people` are the names `@` mentions.
 #[component]
 pub fn Markdown(
@@ -60,20 +62,10 @@ fn spans(spans: Vec<Span>) -> impl IntoView {
 /// A person's initials on a colour of their own (the same on every device).
 #[component]
 pub fn Avatar(#[prop(into)] name: String) -> impl IntoView {
-    let initials: String = name
-        .split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect();
-    let hue = name
-        .to_lowercase()
-        .bytes()
-        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % 360;
+    let hue = name_hash(&name) % 360;
     view! {
         <span class="avatar" aria-hidden="true" style=format!("--hue: {hue}")>
-            {if initials.is_empty() { "?".to_owned() } else { initials }}
+            {initials(&name)}
         </span>
     }
 }
