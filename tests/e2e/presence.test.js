@@ -22,7 +22,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
+import { launchBrowser, screenshotPath, signIn, startRelay, tempDataDir } from "../support/harness.js";
 import { TIMEOUT, cuttableRelay, makeProfile, setName, sideBySide, until, waitText, waitValue } from "../support/page.js";
 
 const LOAD_TIMEOUT = 15_000;
@@ -241,7 +241,7 @@ describe("presence: who is here, where, and following a presenter", { timeout: 1
     const D = await profile(browser, "D", "about:blank");
     profiles.push(D);
     const cut = await cuttableRelay(D.context);
-    await D.page.goto(planUrl);
+    await D.page.goto(signIn(planUrl));
     await setName(D.page, DEV);
     await until(async () => (await count(B.page, sel.avatar(DEV))) === 1, "Dev to arrive", LOAD_TIMEOUT);
     await cut.cut();
