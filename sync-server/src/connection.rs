@@ -195,6 +195,16 @@ struct Conn<'a> {
 impl Conn<'_> {
     async fn handle(&mut self, message: Message) -> Result<(), Close> {
         let peer = self.peer;
+        // automerge-repo peers pass on the ephemeral messages they hear,
+        // under the original sender: the relay already delivered those to
+        // everyone on the document, so a passed-on one is dropped quietly
+        // (neither forwarded, which would let a peer speak for another, nor
+        // refused, which would close an honest JS client).
+        if let Message::Ephemeral { sender_id, .. } = &message
+            && sender_id != peer
+        {
+            return Ok(());
+        }
         if let Some(sender) = message.sender_id()
             && sender != peer
         {

@@ -194,6 +194,32 @@ async fn a_message_before_join_or_with_a_spoofed_sender_is_refused() {
 }
 
 #[tokio::test]
+async fn an_ephemeral_message_passed_on_under_another_sender_is_dropped_quietly() {
+    let server = Server::start(memory_relay()).await;
+    let mut alice = Client::connect(&server.url, "alice").await;
+    let mut bob = Client::connect(&server.url, "bob").await;
+    let mut plan = new_plan("Gossip");
+    alice.sync(&mut plan).await;
+    let mut copy = DocSync::new(plan.id(), AutoCommit::new());
+    bob.sync(&mut copy).await;
+    // Bob passes on something "alice" said, as JS automerge-repo peers do.
+    let passed_on = Message::Ephemeral {
+        sender_id: PeerId::new("alice"),
+        target_id: bob.relay(),
+        document_id: plan.id(),
+        session_id: "s".to_owned(),
+        count: 1,
+        data: b"alice here".to_vec(),
+    };
+    bob.send(passed_on).await;
+    // Neither refused (bob stays connected and syncing) nor forwarded.
+    let mut more = new_plan("Bob still syncs");
+    assert_eq!(bob.sync(&mut more).await, None);
+    assert!(alice.recv().await.is_none(), "nothing passed on to alice");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn documents_survive_a_restart_on_the_embedded_store() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plan_id;
