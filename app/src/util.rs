@@ -167,6 +167,12 @@ pub fn file_name(title: &str, fallback: &str) -> String {
 /// `text` safe to put in markup, as element content or a quoted attribute.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Append `text` to `out`, escaped as [`escape_html`] does.
+pub fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -177,7 +183,6 @@ pub fn escape_html(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A document key as words: `nextUpdateDue` → "next update due".

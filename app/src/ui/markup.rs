@@ -73,16 +73,7 @@ impl Markup {
     }
 
     fn escaped(&mut self, s: &str) {
-        for c in s.chars() {
-            match c {
-                '&' => self.0.push_str("&amp;"),
-                '<' => self.0.push_str("&lt;"),
-                '>' => self.0.push_str("&gt;"),
-                '"' => self.0.push_str("&quot;"),
-                '\'' => self.0.push_str("&#39;"),
-                c => self.0.push(c),
-            }
-        }
+        crate::util::push_escaped(&mut self.0, s);
     }
 }
 
