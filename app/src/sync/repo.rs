@@ -377,11 +377,6 @@ impl Repo {
         self.bump(id);
     }
 
-    /// This device's database, for settings kept here only (never synced).
-    pub fn store(&self) -> Store {
-        self.store.clone()
-    }
-
     /// The page is being closed or reloaded (`true`), or shown again from
     /// the browser's back-forward cache (`false`).
     pub fn set_leaving(&self, leaving: bool) {
@@ -402,6 +397,22 @@ impl Repo {
             .store
             .get_meta(&format!("{SETTING_PREFIX}{key}"))
             .await?)
+    }
+
+    /// Every choice whose key starts with `prefix`, in key order (keys as
+    /// given to [`Repo::set_setting`]).
+    pub async fn settings_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>, RepoError> {
+        let rows = self
+            .store
+            .meta_with_prefix(&format!("{SETTING_PREFIX}{prefix}"))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, v)| (k[SETTING_PREFIX.len()..].to_owned(), v))
+            .collect())
     }
 
     /// Remember a choice the person made, on this device only.

@@ -28,7 +28,7 @@ pub struct ForumData {
     repo: RepoHandle,
 }
 
-/// Where a person's seen posts of one thread are kept on this device.
+/// The setting that keeps a person's seen posts of one thread on this device.
 fn seen_key(me: &str, thread: DocumentId) -> String {
     format!("{}{thread}", seen_prefix(me))
 }
@@ -66,10 +66,9 @@ pub fn provide_forum_data() {
     // again when the name changes.
     Effect::new(move |_| {
         let me = repo.get().name.get();
-        let store = repo.get().store();
         spawn_local(async move {
             let mut map = HashMap::new();
-            match store.meta_with_prefix(&seen_prefix(&me)).await {
+            match repo.get().settings_with_prefix(&seen_prefix(&me)).await {
                 Ok(rows) => {
                     for (key, ids) in rows {
                         let Some(id) = key
@@ -162,10 +161,10 @@ impl ForumData {
                 map.insert(thread, Arc::new(set));
             }
         });
-        let store = self.repo.get().store();
+        let repo = self.repo;
         let key = seen_key(me, thread);
         spawn_local(async move {
-            if let Err(e) = store.set_meta(&key, &joined).await {
+            if let Err(e) = repo.get().set_setting(&key, &joined).await {
                 gloo::console::error!(format!("could not remember what you have seen: {e}"));
             }
         });
