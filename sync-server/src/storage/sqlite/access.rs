@@ -61,18 +61,17 @@ pub fn put_workspace(c: &Connection, w: &WorkspaceRecord) -> Result<(), StorageE
 }
 
 pub fn workspaces(c: &Connection) -> Result<Vec<WorkspaceRecord>, StorageError> {
-    let mut stmt = c
-        .prepare("SELECT id, name FROM workspaces ORDER BY id")
-        .map_err(fail("workspaces"))?;
-    let rows = stmt
-        .query_map([], |r| {
+    select_all(
+        c,
+        "workspaces",
+        "SELECT id, name FROM workspaces ORDER BY id",
+        |r| {
             Ok(WorkspaceRecord {
                 id: r.get(0)?,
                 name: r.get(1)?,
             })
-        })
-        .map_err(fail("workspaces"))?;
-    rows.collect::<Result<_, _>>().map_err(fail("workspaces"))
+        },
+    )
 }
 
 pub fn put_member(c: &Connection, m: &MemberRecord) -> Result<(), StorageError> {
@@ -86,21 +85,20 @@ pub fn put_member(c: &Connection, m: &MemberRecord) -> Result<(), StorageError> 
 }
 
 pub fn members(c: &Connection) -> Result<Vec<MemberRecord>, StorageError> {
-    let mut stmt = c
-        .prepare("SELECT workspace, member, role FROM members ORDER BY workspace, member")
-        .map_err(fail("members"))?;
-    let rows = stmt
-        .query_map([], |r| {
+    let rows = select_all(
+        c,
+        "members",
+        "SELECT workspace, member, role FROM members ORDER BY workspace, member",
+        |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
             ))
-        })
-        .map_err(fail("members"))?;
+        },
+    )?;
     let mut out = Vec::new();
-    for row in rows {
-        let (workspace, member, r) = row.map_err(fail("members"))?;
+    for (workspace, member, r) in rows {
         out.push(MemberRecord {
             workspace,
             member,
@@ -147,14 +145,12 @@ pub fn put_token(c: &Connection, t: &TokenRecord) -> Result<(), StorageError> {
 }
 
 pub fn tokens(c: &Connection) -> Result<Vec<TokenRecord>, StorageError> {
-    let mut stmt = c
-        .prepare(
-            "SELECT hash, id, workspace, member, role, expires_at, revoked, invitation
-             FROM tokens ORDER BY workspace, member, id",
-        )
-        .map_err(fail("tokens"))?;
-    let rows = stmt
-        .query_map([], |r| {
+    let rows = select_all(
+        c,
+        "tokens",
+        "SELECT hash, id, workspace, member, role, expires_at, revoked, invitation
+         FROM tokens ORDER BY workspace, member, id",
+        |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -165,12 +161,10 @@ pub fn tokens(c: &Connection) -> Result<Vec<TokenRecord>, StorageError> {
                 r.get::<_, bool>(6)?,
                 r.get::<_, bool>(7)?,
             ))
-        })
-        .map_err(fail("tokens"))?;
+        },
+    )?;
     let mut out = Vec::new();
-    for row in rows {
-        let (hash, id, workspace, member, r, expires, revoked, invitation) =
-            row.map_err(fail("tokens"))?;
+    for (hash, id, workspace, member, r, expires, revoked, invitation) in rows {
         out.push(TokenRecord {
             id,
             hash,
@@ -212,15 +206,11 @@ pub fn claim(c: &Connection, doc: &DocumentId, ws: &str) -> Result<String, Stora
 }
 
 pub fn owners(c: &Connection) -> Result<Vec<(DocumentId, String)>, StorageError> {
-    let mut stmt = c
-        .prepare("SELECT doc, workspace FROM owners")
-        .map_err(fail("owners"))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .map_err(fail("owners"))?;
+    let rows = select_all(c, "owners", "SELECT doc, workspace FROM owners", |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (doc, ws) = row.map_err(fail("owners"))?;
+    for (doc, ws) in rows {
         match DocumentId::parse(&doc) {
             Ok(doc) => out.push((doc, ws)),
             Err(e) => tracing::warn!(%doc, error = %e, "skipped an owner row with a bad id"),
@@ -236,4 +226,16 @@ pub fn claim_unowned(c: &Connection, ws: &str) -> Result<usize, StorageError> {
         params![ws],
     )
     .map_err(fail("owners"))
+}
+
+/// Every row `sql` (no parameters) selects from `table`, as `row` reads it.
+fn select_all<T>(
+    c: &Connection,
+    table: &'static str,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StorageError> {
+    let mut stmt = c.prepare(sql).map_err(fail(table))?;
+    let rows = stmt.query_map([], row).map_err(fail(table))?;
+    rows.collect::<Result<_, _>>().map_err(fail(table))
 }
