@@ -41,6 +41,17 @@ pub struct Grant {
     pub workspace: String,
     pub member: String,
     pub role: Role,
+    /// Unix seconds when the token stops working.
+    pub expires_at: u64,
+    /// The token came as an invitation link.
+    pub invitation: bool,
+}
+
+impl Grant {
+    /// How long until the token expires (zero once it has).
+    pub fn expires_in(&self) -> Duration {
+        Duration::from_secs(self.expires_at.saturating_sub(now_secs()))
+    }
 }
 
 /// The relay's in-memory view of access.
@@ -84,6 +95,8 @@ impl Access {
                 workspace: t.workspace.clone(),
                 member: t.member.clone(),
                 role: t.role,
+                expires_at: t.expires_at,
+                invitation: t.invitation,
             })
             .ok_or(AccessError::BadToken(shown))
     }

@@ -88,6 +88,9 @@ impl RateLimit {
 /// How long a new connection may take to send its `join`.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The longest a connection waits before looking at its token's expiry again.
+const EXPIRY_RECHECK: Duration = Duration::from_secs(86_400);
+
 /// Why a connection ends.
 enum Close {
     /// The peer closed or left.
@@ -138,6 +141,16 @@ pub async fn serve(
         docs: BTreeSet::new(),
     };
 
+    // A token that expires while connected closes the connection then
+    // (long expiries are re-checked at least daily).
+    let expiry = || {
+        Instant::now()
+            + session
+                .grant
+                .expires_in()
+                .clamp(Duration::from_millis(100), EXPIRY_RECHECK)
+    };
+    let mut expires = expiry();
     let close = loop {
         tokio::select! {
             incoming = next_message(&mut stream) => match incoming {
@@ -164,6 +177,12 @@ pub async fn serve(
                 if !session.access.still_valid(&session.grant) {
                     break Close::Refused("access revoked or expired".into());
                 }
+            }
+            _ = tokio::time::sleep_until(expires.into()) => {
+                if !session.access.still_valid(&session.grant) {
+                    break Close::Refused("access token expired: sign in again with a new link".into());
+                }
+                expires = expiry();
             }
             _ = shutdown.changed() => break Close::Normal,
         }

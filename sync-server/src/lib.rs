@@ -246,19 +246,22 @@ async fn sync_socket(
         .into_response()
 }
 
-/// The signed-in workspace's index (`?token=`), else the default one.
+/// The signed-in workspace's index and who the token (`?token=`) says the
+/// browser is. No token, or one that does not work: 401 with the reason as
+/// `{"error": …}` (nothing about any workspace).
 async fn workspace_info(State(relay): State<Relay>, RawQuery(query): RawQuery) -> Response {
-    let Some(grant) =
-        token_in(query.as_deref()).and_then(|t| relay.access.authenticate(Some(&t)).ok())
-    else {
-        return Json(relay.workspace.clone()).into_response();
+    let token = token_in(query.as_deref());
+    let grant = match relay.access.authenticate(token.as_deref()) {
+        Ok(grant) => grant,
+        Err(e) => {
+            let body = Json(serde_json::json!({ "error": e.to_string() }));
+            return (StatusCode::UNAUTHORIZED, body).into_response();
+        }
     };
     let storage = relay.hub.storage().clone();
-    let workspace = grant.workspace.clone();
-    match tokio::task::spawn_blocking(move || workspace::ensure_index(storage.as_ref(), &workspace))
-        .await
+    match tokio::task::spawn_blocking(move || workspace::signed_in(storage.as_ref(), &grant)).await
     {
-        Ok(Ok(index)) => Json(index).into_response(),
+        Ok(Ok(signed_in)) => Json(signed_in).into_response(),
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }

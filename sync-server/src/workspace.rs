@@ -21,6 +21,45 @@ pub struct Workspace {
     pub index_url: String,
 }
 
+/// What `/api/workspace` tells a signed-in browser: its workspace's index
+/// and who the token says it is.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedIn {
+    #[serde(flatten)]
+    pub index: Workspace,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub member: String,
+    pub role: crate::access::Role,
+    /// The token came as an invitation link (the app asks before joining).
+    pub invitation: bool,
+    /// Unix seconds when the token stops working.
+    pub expires_at: u64,
+}
+
+/// The index of `grant`'s workspace (created if missing) and its name.
+pub fn signed_in(
+    storage: &dyn Storage,
+    grant: &crate::access::Grant,
+) -> Result<SignedIn, StorageError> {
+    let index = ensure_index(storage, &grant.workspace)?;
+    let workspace_name = storage
+        .workspaces()?
+        .into_iter()
+        .find(|w| w.id == grant.workspace)
+        .map_or_else(|| grant.workspace.clone(), |w| w.name);
+    Ok(SignedIn {
+        index,
+        workspace_id: grant.workspace.clone(),
+        workspace_name,
+        member: grant.member.clone(),
+        role: grant.role,
+        invitation: grant.invitation,
+        expires_at: grant.expires_at,
+    })
+}
+
 /// The default workspace, created (index document stored) if this is the
 /// first start on this storage.
 pub fn ensure_default(storage: &dyn Storage) -> Result<Workspace, StorageError> {

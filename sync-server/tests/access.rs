@@ -203,6 +203,83 @@ async fn revoking_a_token_or_a_membership_closes_live_connections_within_a_secon
 }
 
 #[tokio::test]
+async fn a_token_that_expires_while_connected_closes_its_connection() {
+    let relay = memory_relay();
+    let storage = relay.hub().storage().clone();
+    let (token, record) = sync_server::access::TokenRecord::issue(
+        "default",
+        "dora",
+        Role::Editor,
+        sync_server::access::now_secs() + 2,
+        false,
+    );
+    storage.put_token(&record).expect("token");
+    relay.access().refresh().expect("refresh");
+    let server = Server::start(relay).await;
+    let mut d = Client::connect(&server.url_with(&token), "dora").await;
+    let started = Instant::now();
+    let mut told = None;
+    // `recv` gives up after half a second of silence: keep listening.
+    while told.is_none() && started.elapsed() < Duration::from_secs(4) {
+        if let Some(Message::Error { message, .. }) = d.recv().await {
+            told = Some(message);
+        }
+    }
+    let told = told.expect("told why the connection closed");
+    println!("expired token closed after {:?}: {told}", started.elapsed());
+    assert!(told.contains("expired"), "{told}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert!(
+        Client::try_connect(&server.url_with(&token), "dora")
+            .await
+            .is_none(),
+        "an expired token no longer connects"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_workspace_api_needs_a_token_and_names_only_its_own_workspace() {
+    let relay = memory_relay();
+    let ann = issue(&relay, "default", "ann", Role::Editor);
+    let vic = issue(&relay, "acme", "vic", Role::Viewer);
+    let server = Server::start(relay).await;
+    for path in ["/api/workspace", "/api/workspace?token=fb_guess"] {
+        let (status, body) = server.get(path).await;
+        assert_eq!(status, 401, "{path}");
+        assert!(
+            body.contains("\"error\"") && !body.contains("index"),
+            "{body}"
+        );
+    }
+    let (status, ann_body) = server.get(&format!("/api/workspace?token={ann}")).await;
+    assert_eq!(status, 200, "{ann_body}");
+    assert!(
+        ann_body.contains("\"workspaceId\":\"default\""),
+        "{ann_body}"
+    );
+    assert!(ann_body.contains("\"member\":\"ann\""), "{ann_body}");
+    assert!(ann_body.contains("\"role\":\"editor\""), "{ann_body}");
+    let (status, vic_body) = server.get(&format!("/api/workspace?token={vic}")).await;
+    assert_eq!(status, 200, "{vic_body}");
+    assert!(vic_body.contains("\"workspaceId\":\"acme\""), "{vic_body}");
+    assert!(vic_body.contains("\"role\":\"viewer\""), "{vic_body}");
+    let index = |body: &str| {
+        body.split("\"indexDocumentId\":\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_owned)
+            .expect("an index id")
+    };
+    assert_ne!(
+        index(&ann_body),
+        index(&vic_body),
+        "each workspace has its own index"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_flood_closes_only_the_flooding_connection() {
     let relay = memory_relay().with_limits(Limits {
         max_connections: 8,

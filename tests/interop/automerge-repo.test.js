@@ -321,7 +321,7 @@ describe("the Fieldbook app and a JavaScript automerge-repo client", () => {
     assert.ok(Object.values(rest).every((v) => v === ""), `other sections start empty: ${JSON.stringify(rest)}`);
 
     // The app listed it in the workspace index as a JS client reads it.
-    const { indexUrl } = await (await fetch(new URL("/api/workspace", relay.url))).json();
+    const { indexUrl } = await (await fetch(new URL(`/api/workspace?token=${relay.token}`, relay.url))).json();
     const entry = (await find(js, indexUrl)).doc().records[handle.documentId];
     // The app writes `kind` as a scalar string, which automerge 3's JS API
     // surfaces as an ImmutableString (a JS client writing a plain string makes
@@ -361,7 +361,7 @@ describe("the Fieldbook app and a JavaScript automerge-repo client", () => {
     });
     await relayHasAll(js, plan);
 
-    const workspace = await (await fetch(new URL("/api/workspace", relay.url))).json();
+    const workspace = await (await fetch(new URL(`/api/workspace?token=${relay.token}`, relay.url))).json();
     assert.equal(workspace.indexUrl, `automerge:${workspace.indexDocumentId}`);
     const index = await find(js, workspace.indexUrl);
     assert.equal(typeof index.doc().records, "object", "the index document has a `records` map");
