@@ -17,13 +17,35 @@ pub fn token_in(fragment: &str, query: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The token in something a person pasted: a whole sign-in or invitation
+/// link, or the bare token (`fb_…`).
+pub fn token_in_link(link: &str) -> Option<String> {
+    let link = link.trim();
+    if link.starts_with("fb_") && !link.contains(['#', '?', '&', ' ']) {
+        return Some(link.to_owned());
+    }
+    let (rest, fragment) = link.split_once('#').unwrap_or((link, ""));
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    token_in(fragment, query)
+}
+
 thread_local! {
     /// A token taken from the address bar at start, not yet remembered.
     static CAPTURED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// At start, before the router: take a sign-in token out of the address bar.
+/// At start, before the router: take a sign-in token out of the address bar
+/// (and again whenever a link with one is opened in this tab: that only
+/// changes the fragment, so the page starts over with it).
 pub fn capture() {
+    // The handle is not kept: the listener lives as long as the page.
+    let _ = leptos::prelude::window_event_listener(leptos::ev::hashchange, |_| {
+        if let Some(location) = web_sys::window().map(|w| w.location())
+            && location.hash().is_ok_and(|h| token_in(&h, "").is_some())
+        {
+            let _ = location.reload();
+        }
+    });
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return;
     };
@@ -35,16 +57,29 @@ pub fn capture() {
     }
 }
 
-/// The token for this device: the one the page was opened with (now
-/// remembered), else the remembered one.
-pub async fn token(store: &Store) -> Option<String> {
-    if let Some(token) = CAPTURED.with(|c| c.borrow_mut().take()) {
-        if let Err(e) = store.set_meta(TOKEN_KEY, &token).await {
-            gloo::console::warn!(format!("could not keep the sign-in token: {e}"));
-        }
-        return Some(token);
+/// The token the page was opened with, once.
+pub fn take_captured() -> Option<String> {
+    CAPTURED.with(|c| c.borrow_mut().take())
+}
+
+/// Sign in with `token` as if the page had been opened with it: reloads.
+pub fn open_with(token: &str) {
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
+        let _ = location.set_hash(&format!("token={token}"));
+        let _ = location.reload();
     }
+}
+
+/// The token this device signed in with.
+pub async fn remembered(store: &Store) -> Option<String> {
     store.get_meta(TOKEN_KEY).await.ok().flatten()
+}
+
+pub async fn remember(store: &Store, token: &str) -> Result<(), String> {
+    store
+        .set_meta(TOKEN_KEY, token)
+        .await
+        .map_err(|e| format!("could not keep the sign-in token: {e}"))
 }
 
 fn strip_from_address_bar(location: &web_sys::Location) {
@@ -68,7 +103,7 @@ fn strip_from_address_bar(location: &web_sys::Location) {
 
 #[cfg(test)]
 mod tests {
-    use super::token_in;
+    use super::{token_in, token_in_link};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]
@@ -77,5 +112,16 @@ mod tests {
         assert_eq!(token_in("", "?a=1&token=fb_2").as_deref(), Some("fb_2"));
         assert_eq!(token_in("#token=", ""), None);
         assert_eq!(token_in("", ""), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_pasted_link_or_bare_token_signs_in() {
+        let link = "http://127.0.0.1:8080/#token=fb_abc";
+        assert_eq!(token_in_link(link).as_deref(), Some("fb_abc"));
+        let query = " https://fieldbook.example/plans?x=1&token=fb_q ";
+        assert_eq!(token_in_link(query).as_deref(), Some("fb_q"));
+        assert_eq!(token_in_link("fb_bare").as_deref(), Some("fb_bare"));
+        assert_eq!(token_in_link("http://127.0.0.1:8080/"), None);
+        assert_eq!(token_in_link("hello there"), None);
     }
 }

@@ -12,7 +12,7 @@ pub use record::{
 };
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use protocol::DocumentId;
@@ -59,6 +59,8 @@ pub struct Access {
     storage: Arc<dyn Storage>,
     tokens: RwLock<HashMap<String, TokenRecord>>,
     owners: RwLock<HashMap<DocumentId, String>>,
+    /// The store's access generation the tokens above were read at.
+    loaded: Mutex<Option<String>>,
     changed: watch::Sender<u64>,
 }
 
@@ -67,6 +69,7 @@ impl Access {
         let access = Access {
             owners: RwLock::new(storage.owners()?.into_iter().collect()),
             tokens: RwLock::default(),
+            loaded: Mutex::new(storage.get_meta(GENERATION_KEY)?),
             storage,
             changed: watch::channel(0).0,
         };
@@ -80,23 +83,36 @@ impl Access {
         Ok(())
     }
 
-    /// What `token` grants now.
+    /// What `token` grants now. A token the relay does not know yet is
+    /// looked for again if another process changed access since the last
+    /// look (an invitation issued a moment ago works at once).
     pub fn authenticate(&self, token: Option<&str>) -> Result<Grant, AccessError> {
         let token = token
             .filter(|t| !t.is_empty())
             .ok_or(AccessError::MissingToken)?;
         let hash = hash_token(token);
         let shown: String = token.chars().take(6).collect();
-        read(&self.tokens)
-            .get(&hash)
-            .filter(|t| t.is_live(now_secs()))
-            .map(|t| Grant {
-                hash: hash.clone(),
-                workspace: t.workspace.clone(),
-                member: t.member.clone(),
-                role: t.role,
-                expires_at: t.expires_at,
-                invitation: t.invitation,
+        let grant = || {
+            read(&self.tokens)
+                .get(&hash)
+                .filter(|t| t.is_live(now_secs()))
+                .map(|t| Grant {
+                    hash: hash.clone(),
+                    workspace: t.workspace.clone(),
+                    member: t.member.clone(),
+                    role: t.role,
+                    expires_at: t.expires_at,
+                    invitation: t.invitation,
+                })
+        };
+        grant()
+            .or_else(|| match self.catch_up() {
+                Ok(true) => grant(),
+                Ok(false) => None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not reload access");
+                    None
+                }
             })
             .ok_or(AccessError::BadToken(shown))
     }
@@ -152,27 +168,35 @@ impl Access {
         Ok(())
     }
 
+    /// Reload access if another process changed it since it was loaded;
+    /// whether it did.
+    fn catch_up(&self) -> Result<bool, StorageError> {
+        let now = self.storage.get_meta(GENERATION_KEY)?;
+        {
+            let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+            if *loaded == now {
+                return Ok(false);
+            }
+            *loaded = now;
+        }
+        self.refresh()?;
+        Ok(true)
+    }
+
     /// Poll the store's generation until `stop`, refreshing when another
     /// process (the subcommands) changed access.
     pub async fn watch_store(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
-        let mut seen = self.storage.get_meta(GENERATION_KEY).ok().flatten();
         let mut tick = tokio::time::interval(POLL_INTERVAL);
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = stop.changed() => return,
             }
-            let storage = self.storage.clone();
-            let now = tokio::task::spawn_blocking(move || storage.get_meta(GENERATION_KEY))
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .flatten();
-            if now != seen {
-                seen = now;
-                if let Err(e) = self.refresh() {
-                    tracing::warn!(error = %e, "could not reload access");
-                }
+            let access = self.clone();
+            match tokio::task::spawn_blocking(move || access.catch_up()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "could not reload access"),
+                Err(e) => tracing::warn!(error = %e, "could not reload access"),
             }
         }
     }

@@ -104,8 +104,14 @@ pub struct Repo {
 
 impl Repo {
     /// Load every document of the workspace whose index is `index` from this
-    /// device, then start syncing with the relay.
-    pub async fn open(store: Store, index: DocumentId) -> Result<Rc<Repo>, RepoError> {
+    /// device, then start syncing with the relay — unless the relay refused
+    /// this device's token (`signed_in` false): then the records open and
+    /// changes wait on the device, and the badge says why nothing syncs.
+    pub async fn open(
+        store: Store,
+        index: DocumentId,
+        signed_in: bool,
+    ) -> Result<Rc<Repo>, RepoError> {
         let status = SyncStatus::new();
         let me = match store.get_meta(PEER_KEY).await? {
             Some(id) => PeerId::new(id),
@@ -171,7 +177,12 @@ impl Repo {
         // What the person saw when they last had the app open.
         repo.remember_seen();
 
-        let token = crate::sign_in::token(&repo.store).await;
+        if !signed_in {
+            repo.status.connection.set(Connection::Offline);
+            repo.status.problem.set(Some("signed out".into()));
+            return Ok(repo);
+        }
+        let token = crate::sign_in::remembered(&repo.store).await;
         let weak = Rc::downgrade(&repo);
         let transport = Transport::start(relay_url(token.as_deref()), move |event| {
             if let Some(repo) = weak.upgrade() {

@@ -3,6 +3,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::RepoHandle;
+use super::access::{InvitationScreen, SignInScreen, SignedOutNotice};
 use super::away::AwayCard;
 use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
@@ -18,27 +19,69 @@ use crate::features::records::clock;
 use crate::presence::provide_presence;
 use crate::store::Store;
 use crate::sync::Repo;
-use crate::workspace;
+use crate::workspace::{self, Invitation, Opening};
+use protocol::DocumentId;
 
 const DATABASE: &str = "fieldbook";
 
-async fn boot() -> Result<Rc<Repo>, String> {
+/// Where start-up ends.
+#[derive(Clone)]
+enum Stage {
+    /// The workspace, with a notice when the relay refused the token.
+    Open(Rc<Repo>, Option<String>),
+    Invited(Store, Invitation),
+    SignIn(Option<String>),
+}
+
+async fn boot() -> Result<Stage, String> {
     let store = Store::open(DATABASE).await.map_err(|e| e.to_string())?;
-    let index = workspace::resolve(&store).await?;
-    Repo::open(store, index).await.map_err(|e| e.to_string())
+    Ok(match workspace::resolve(&store).await? {
+        Opening::Ready {
+            index,
+            notice,
+            signed_in,
+        } => {
+            let repo = open(store, index, signed_in).await?;
+            Stage::Open(repo, notice)
+        }
+        Opening::Invited(invitation) => Stage::Invited(store, invitation),
+        Opening::SignIn { reason } => Stage::SignIn(reason),
+    })
+}
+
+async fn open(store: Store, index: DocumentId, signed_in: bool) -> Result<Rc<Repo>, String> {
+    Repo::open(store, index, signed_in)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Yes to an invitation: sign in with its token and open its workspace.
+async fn accept(store: Store, invitation: Invitation) -> Result<Stage, String> {
+    let index = workspace::join(&store, &invitation.token, &invitation.to).await?;
+    Ok(Stage::Open(open(store, index, true).await?, None))
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     // Start-up runs once; a plain signal and a task are all it needs (no
     // resource and `<Suspense>` machinery in the app).
-    let booted = RwSignal::new_local(None::<Result<Rc<Repo>, String>>);
+    let booted = RwSignal::new_local(None::<Result<Stage, String>>);
     leptos::task::spawn_local(async move { booted.set(Some(boot().await)) });
     view! {
         <UpdateBanner/>
         {move || match booted.get() {
             None => view! { <Splash message="Opening your workspace…"/> }.into_any(),
-            Some(Ok(repo)) => view! { <Shell repo/> }.into_any(),
+            Some(Ok(Stage::Open(repo, notice))) => view! { <Shell repo notice/> }.into_any(),
+            Some(Ok(Stage::Invited(store, invitation))) => {
+                let on_join = Callback::new(move |invitation| {
+                    let store = store.clone();
+                    leptos::task::spawn_local(async move {
+                        booted.set(Some(accept(store, invitation).await))
+                    });
+                });
+                view! { <InvitationScreen invitation on_join/> }.into_any()
+            }
+            Some(Ok(Stage::SignIn(reason))) => view! { <SignInScreen reason/> }.into_any(),
             Some(Err(e)) => view! { <Splash message=e error=true/> }.into_any(),
         }}
     }
@@ -98,7 +141,7 @@ impl Page {
 }
 
 #[component]
-fn Shell(repo: Rc<Repo>) -> impl IntoView {
+fn Shell(repo: Rc<Repo>, notice: Option<String>) -> impl IntoView {
     let status = repo.status;
     provide_presence(repo.clone());
     let handle = RepoHandle(StoredValue::new_local(repo));
@@ -137,6 +180,7 @@ fn Shell(repo: Rc<Repo>) -> impl IntoView {
             <SyncBadge status/>
         </header>
         <main class="content">
+            {notice.map(|notice| view! { <SignedOutNotice notice/> })}
             <AwayCard/>
             <Welcome/>
             {move || match page.get() {

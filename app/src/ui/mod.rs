@@ -1,5 +1,6 @@
 //! The app's frame: start-up, the header with the sync badge, and routes.
 
+mod access;
 mod app;
 mod away;
 mod collab_text;
