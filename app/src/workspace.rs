@@ -13,6 +13,7 @@ use crate::util::origin;
 
 const INDEX_KEY: &str = "workspace.index";
 const NAME_KEY: &str = "workspace.name";
+const ROLE_KEY: &str = "workspace.role";
 
 /// What the relay says a token is for.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,7 +125,8 @@ pub async fn resolve(store: &Store) -> Result<Opening, String> {
         (Answer::Refused(reason), Some(index)) => Ok(Opening::Ready {
             index,
             notice: Some(format!(
-                "Signed out: {reason}. Your records stay on this device and sync again once you open a new sign-in link."
+                "Signed out: {reason}. {}",
+                crate::sync::SIGNED_OUT_HINT
             )),
             signed_in: false,
         }),
@@ -155,10 +157,20 @@ pub async fn join(store: &Store, token: &str, to: &SignedIn) -> Result<DocumentI
 
 async fn remember_workspace(store: &Store, to: &SignedIn) -> Result<(), String> {
     let index = to.index.to_string();
+    let puts = [
+        (INDEX_KEY, index.as_str()),
+        (NAME_KEY, &to.workspace),
+        (ROLE_KEY, &to.role),
+    ];
     store
-        .write_meta(&[(INDEX_KEY, &index), (NAME_KEY, &to.workspace)], &[])
+        .write_meta(&puts, &[])
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Whether this device last signed in as a viewer.
+pub async fn viewer(store: &Store) -> bool {
+    store.get_meta(ROLE_KEY).await.ok().flatten().as_deref() == Some("viewer")
 }
 
 /// Ask the relay what `token` is for.

@@ -83,36 +83,29 @@ impl Access {
         Ok(())
     }
 
-    /// What `token` grants now. A token the relay does not know yet is
-    /// looked for again if another process changed access since the last
-    /// look (an invitation issued a moment ago works at once).
+    /// What `token` grants now. Access changed by another process (the
+    /// subcommands) is read first, so a token issued or revoked a moment
+    /// ago counts at once for a new connection (one small read of the
+    /// store's generation).
     pub fn authenticate(&self, token: Option<&str>) -> Result<Grant, AccessError> {
         let token = token
             .filter(|t| !t.is_empty())
             .ok_or(AccessError::MissingToken)?;
+        if let Err(e) = self.catch_up() {
+            tracing::warn!(error = %e, "could not reload access");
+        }
         let hash = hash_token(token);
         let shown: String = token.chars().take(6).collect();
-        let grant = || {
-            read(&self.tokens)
-                .get(&hash)
-                .filter(|t| t.is_live(now_secs()))
-                .map(|t| Grant {
-                    hash: hash.clone(),
-                    workspace: t.workspace.clone(),
-                    member: t.member.clone(),
-                    role: t.role,
-                    expires_at: t.expires_at,
-                    invitation: t.invitation,
-                })
-        };
-        grant()
-            .or_else(|| match self.catch_up() {
-                Ok(true) => grant(),
-                Ok(false) => None,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not reload access");
-                    None
-                }
+        read(&self.tokens)
+            .get(&hash)
+            .filter(|t| t.is_live(now_secs()))
+            .map(|t| Grant {
+                hash: hash.clone(),
+                workspace: t.workspace.clone(),
+                member: t.member.clone(),
+                role: t.role,
+                expires_at: t.expires_at,
+                invitation: t.invitation,
             })
             .ok_or(AccessError::BadToken(shown))
     }

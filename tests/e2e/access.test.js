@@ -8,12 +8,13 @@
 //   2. an invitation link asks first — workspace, member, role and what the
 //      role may do — "Not now" leaves the device as it was, "Join" opens the
 //      workspace with the records others made, and the token leaves the
-//      address bar; a reload goes straight in;
+//      address bar; a reload goes straight in; as a viewer the header says
+//      "View only", fields are read-only and "New plan" says why it cannot;
 //   3. a plan title and a display name carrying an HTML payload show as
 //      text in the list, on the page and on the presence avatar; nothing runs;
-//   4. a revoked token signs the device out on its next start: the records
-//      stay readable, the badge says why nothing syncs, and a new link
-//      pasted into the notice signs it back in;
+//   4. a revoked token signs the device out at once while it is open, and
+//      on its next start: the records stay readable, the badge says why
+//      nothing syncs, and a new link pasted into the notice signs it back in;
 //   5. no console errors apart from the refusals these steps cause on
 //      purpose (the browser logs a 401 answer as a failed resource).
 
@@ -122,6 +123,22 @@ describe("signing in, invitations and revocation", { timeout: 180_000 }, () => {
     await bea.page.reload();
     await bea.page.getByRole("link", { name: "Contoso FY27" }).waitFor({ timeout: LOAD_TIMEOUT });
     assert.equal(await bea.page.locator("[data-testid=invitation]").count(), 0, "asked only once");
+
+    // A viewer reads; the app says so and does not pretend to save changes.
+    await bea.page.locator(".topbar .view-only").waitFor();
+    await bea.page.getByRole("button", { name: /New plan/ }).click();
+    await bea.page.getByText(/you are a viewer in this workspace: you can read every record but not change it/).waitFor();
+    await bea.page.getByRole("link", { name: "Contoso FY27" }).click();
+    const title = bea.page.locator("input[data-field=title]");
+    await until(async () => (await title.inputValue()) === "Contoso FY27", "the plan open for bea", LOAD_TIMEOUT);
+    assert.notEqual(await title.getAttribute("readonly"), null, "text fields are read-only");
+    assert.ok((await bea.page.locator("fieldset.field-box:disabled").count()) > 0, "choices are disabled");
+    await title.press("End");
+    await title.pressSequentially(" edited");
+    assert.equal(await title.inputValue(), "Contoso FY27");
+    await bea.page.evaluate(() => window.scrollTo({ top: 0, behavior: "instant" }));
+    await new Promise((ok) => setTimeout(ok, 300));
+    await bea.page.screenshot({ path: screenshotPath("access-02b-viewer") });
   });
 
   test("text from other people is shown as text, never run as HTML", async () => {
@@ -163,6 +180,11 @@ describe("signing in, invitations and revocation", { timeout: 180_000 }, () => {
     assert.equal(admin("token", "revoke", id), `token ${id} revoked`);
 
     phase = "bea revoked";
+    // While open: the relay closes the connection and says why; the app
+    // stops trying and says so.
+    await waitText(bea.page, "[data-testid=signed-out] > p", /^Signed out: the relay says access revoked or expired\. Your records stay on this device/, LOAD_TIMEOUT);
+    await waitText(bea.page, BADGE, /signed out/);
+    // On the next start, before connecting.
     await bea.page.goto(new URL("/", relay.url).href);
     await waitText(bea.page, "[data-testid=signed-out] > p", /^Signed out: access token `fb_\w{3}…` is unknown, revoked or expired\. Your records stay on this device/, LOAD_TIMEOUT);
     await bea.page.getByRole("link", { name: "Contoso FY27" }).waitFor();

@@ -9,5 +9,5 @@ mod transport;
 mod writes;
 
 pub use log::Event as LogEvent;
-pub use repo::Repo;
+pub use repo::{Repo, SIGNED_OUT_HINT};
 pub use status::{Connection, SyncStatus};

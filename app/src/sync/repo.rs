@@ -37,6 +37,8 @@ pub enum RepoError {
     Model(#[from] ModelError),
     #[error("no document {0} on this device")]
     NoSuchDocument(DocumentId),
+    #[error("you are a viewer in this workspace: you can read every record but not change it")]
+    ReadOnly,
     #[error("document {doc}: {source}")]
     Sync { doc: DocumentId, source: SyncError },
 }
@@ -49,6 +51,9 @@ const CONFIRMED_PREFIX: &str = "confirmed/";
 /// summary is made.
 const SETTLE_MS: u32 = 1_500;
 const SETTING_PREFIX: &str = "setting/";
+/// What a signed-out device still does, and how it gets back.
+pub const SIGNED_OUT_HINT: &str =
+    "Your records stay on this device and sync again once you open a new sign-in link.";
 
 /// Whoever hears ephemeral messages (presence).
 type EphemeralHandler = Box<dyn Fn(Message)>;
@@ -58,6 +63,12 @@ type RecordsAt = (Vec<ChangeHash>, Rc<[RecordEntry]>);
 
 pub struct Repo {
     index: DocumentId,
+    /// This device signed in as a viewer: edits are refused here, as the
+    /// relay would refuse them.
+    pub read_only: bool,
+    /// Why the relay no longer takes this device's token: nothing syncs
+    /// until a new sign-in link is opened.
+    pub signed_out: RwSignal<Option<String>>,
     docs: RefCell<HashMap<DocumentId, DocSync>>,
     revisions: RefCell<HashMap<DocumentId, ArcRwSignal<u64>>>,
     /// Revisions to bump at the next frame: documents the relay changed.
@@ -110,7 +121,8 @@ impl Repo {
     pub async fn open(
         store: Store,
         index: DocumentId,
-        signed_in: bool,
+        signed_out: Option<String>,
+        read_only: bool,
     ) -> Result<Rc<Repo>, RepoError> {
         let status = SyncStatus::new();
         let me = match store.get_meta(PEER_KEY).await? {
@@ -136,6 +148,8 @@ impl Repo {
             color: RwSignal::new(color),
             ephemeral: RefCell::new(None),
             index,
+            read_only,
+            signed_out: RwSignal::new(None),
             docs: RefCell::default(),
             revisions: RefCell::default(),
             records_cache: RefCell::default(),
@@ -177,7 +191,8 @@ impl Repo {
         // What the person saw when they last had the app open.
         repo.remember_seen();
 
-        if !signed_in {
+        if let Some(why) = signed_out {
+            repo.signed_out.set(Some(why));
             repo.status.connection.set(Connection::Offline);
             repo.status.problem.set(Some("signed out".into()));
             return Ok(repo);
@@ -345,6 +360,9 @@ impl Repo {
         id: DocumentId,
         f: impl FnOnce(&mut AutoCommit) -> Result<R, ModelError>,
     ) -> Result<R, RepoError> {
+        if self.read_only {
+            return Err(RepoError::ReadOnly);
+        }
         let result = {
             let mut docs = self.docs.borrow_mut();
             let sync = docs.get_mut(&id).ok_or(RepoError::NoSuchDocument(id))?;
@@ -470,6 +488,9 @@ impl Repo {
         kind: RecordKind,
         init: impl FnOnce(&mut AutoCommit) -> Result<(), ModelError>,
     ) -> Result<DocumentId, RepoError> {
+        if self.read_only {
+            return Err(RepoError::ReadOnly);
+        }
         let id = DocumentId::from_bytes(random_bytes());
         let mut doc = AutoCommit::new().with_actor(random_actor());
         init(&mut doc)?;
@@ -548,6 +569,16 @@ impl Repo {
             ClientEvent::Unavailable(doc) => {
                 self.unavailable.borrow_mut().insert(doc);
                 self.bump(doc);
+            }
+            // The relay's words when it stops taking this device's token.
+            ClientEvent::RelayError(message) if message.starts_with("access ") => {
+                self.problem("signed out".into());
+                self.signed_out.set(Some(format!(
+                    "Signed out: the relay says {message}. {SIGNED_OUT_HINT}"
+                )));
+                if let Some(t) = self.transport.borrow().as_ref() {
+                    t.stop();
+                }
             }
             ClientEvent::RelayError(message) => {
                 gloo::console::warn!(format!("relay: {message}"));

@@ -34,6 +34,8 @@ struct Inner {
     // The socket's callbacks live as long as the socket does.
     callbacks: Vec<Closure<dyn FnMut(Event)>>,
     online: Option<Closure<dyn FnMut(Event)>>,
+    /// Given up for good (the relay refused this device's token).
+    stopped: bool,
 }
 
 const MIN_DELAY_MS: u32 = 500;
@@ -51,6 +53,7 @@ impl Transport {
                 retry: None,
                 callbacks: Vec::new(),
                 online: None,
+                stopped: false,
             })),
         };
         t.watch_online();
@@ -78,7 +81,24 @@ impl Transport {
         self.closed();
     }
 
+    /// Close the socket and stop reconnecting.
+    pub fn stop(&self) {
+        let socket = {
+            let mut inner = self.inner.borrow_mut();
+            inner.stopped = true;
+            inner.retry = None;
+            inner.socket.take()
+        };
+        if let Some(s) = socket {
+            let _ = s.close();
+        }
+        self.emit(TransportEvent::Closed);
+    }
+
     fn connect(&self) {
+        if self.inner.borrow().stopped {
+            return;
+        }
         let url = self.inner.borrow().url.clone();
         let socket = match WebSocket::new(&url) {
             Ok(s) => s,
@@ -126,6 +146,9 @@ impl Transport {
 
     fn closed(&self) {
         self.emit(TransportEvent::Closed);
+        if self.inner.borrow().stopped {
+            return;
+        }
         let delay = {
             let mut inner = self.inner.borrow_mut();
             inner.failures = inner.failures.saturating_add(1);

@@ -41,16 +41,26 @@ async fn boot() -> Result<Stage, String> {
             notice,
             signed_in,
         } => {
-            let repo = open(store, index, signed_in).await?;
-            Stage::Open(repo, notice)
+            // A refused token's notice is the signed-out state itself.
+            let (notice, signed_out) = if signed_in {
+                (notice, None)
+            } else {
+                (None, notice)
+            };
+            Stage::Open(open(store, index, signed_out).await?, notice)
         }
         Opening::Invited(invitation) => Stage::Invited(store, invitation),
         Opening::SignIn { reason } => Stage::SignIn(reason),
     })
 }
 
-async fn open(store: Store, index: DocumentId, signed_in: bool) -> Result<Rc<Repo>, String> {
-    Repo::open(store, index, signed_in)
+async fn open(
+    store: Store,
+    index: DocumentId,
+    signed_out: Option<String>,
+) -> Result<Rc<Repo>, String> {
+    let viewer = workspace::viewer(&store).await;
+    Repo::open(store, index, signed_out, viewer)
         .await
         .map_err(|e| e.to_string())
 }
@@ -58,7 +68,7 @@ async fn open(store: Store, index: DocumentId, signed_in: bool) -> Result<Rc<Rep
 /// Yes to an invitation: sign in with its token and open its workspace.
 async fn accept(store: Store, invitation: Invitation) -> Result<Stage, String> {
     let index = workspace::join(&store, &invitation.token, &invitation.to).await?;
-    Ok(Stage::Open(open(store, index, true).await?, None))
+    Ok(Stage::Open(open(store, index, None).await?, None))
 }
 
 #[component]
@@ -143,6 +153,8 @@ impl Page {
 #[component]
 fn Shell(repo: Rc<Repo>, notice: Option<String>) -> impl IntoView {
     let status = repo.status;
+    let read_only = repo.read_only;
+    let signed_out = repo.signed_out;
     provide_presence(repo.clone());
     let handle = RepoHandle(StoredValue::new_local(repo));
     provide_context(handle);
@@ -176,11 +188,17 @@ fn Shell(repo: Rc<Repo>, notice: Option<String>) -> impl IntoView {
                 <Link href="/forums">"Forums"</Link>
                 <Link href="/agreements">"Agreements"</Link>
             </nav>
+            {read_only.then(|| view! {
+                <span class="tag view-only" title="You are a viewer in this workspace: you can read every record but not change it">
+                    "View only"
+                </span>
+            })}
             <WhoAmI/>
             <SyncBadge status/>
         </header>
         <main class="content">
             {notice.map(|notice| view! { <SignedOutNotice notice/> })}
+            {move || signed_out.get().map(|notice| view! { <SignedOutNotice notice/> })}
             <AwayCard/>
             <Welcome/>
             {move || match page.get() {

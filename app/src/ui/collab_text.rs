@@ -158,6 +158,7 @@ pub fn CollabText(
         });
     }
 
+    let read_only = repo.get().read_only;
     let on_input = move |_| {
         let Some(control) = control() else {
             return;
@@ -182,6 +183,7 @@ pub fn CollabText(
                 node_ref=area_ref
                 on:input=on_input
                 autofocus=autofocus
+                readonly=read_only
                 spellcheck="true"
                 data-field=key
             ></textarea>
@@ -197,6 +199,7 @@ pub fn CollabText(
                 node_ref=input_ref
                 on:input=on_input
                 autofocus=autofocus
+                readonly=read_only
                 autocomplete="off"
                 data-field=key
             />

@@ -149,10 +149,11 @@ pub fn ScalarField(
     view! {
         <div class="field" class:field-conflicted=move || !state.get().1.is_empty()>
             <label for=id.clone() class="field-label" class:visually-hidden=quiet_label>{field.label}</label>
-            <div class="field-box">
+            // A viewer's controls are disabled all at once.
+            <fieldset class="field-box" disabled=repo.get().read_only>
                 {control}
                 {peer_marks(doc, id, None, false)}
-            </div>
+            </fieldset>
             <ErrorLine error=error/>
             <Conflict
                 label=field.label
