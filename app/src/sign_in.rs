@@ -34,9 +34,10 @@ thread_local! {
     static CAPTURED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// At start, before the router: take a sign-in token out of the address bar
-/// (and again whenever a link with one is opened in this tab: that only
-/// changes the fragment, so the page starts over with it).
+/// At start, before the router: note a sign-in token in the address bar
+/// (and start over whenever a link with one is opened in this tab: that
+/// only changes the fragment). It stays in the address bar until it has
+/// been dealt with ([`forget_link`]), so a reload meanwhile does not lose it.
 pub fn capture() {
     // The handle is not kept: the listener lives as long as the page.
     let _ = leptos::prelude::window_event_listener(leptos::ev::hashchange, |_| {
@@ -53,6 +54,13 @@ pub fn capture() {
     let query = location.search().unwrap_or_default();
     if let Some(token) = token_in(&fragment, &query) {
         CAPTURED.with(|c| *c.borrow_mut() = Some(token));
+    }
+}
+
+/// Take the sign-in token out of the address bar (so it is not bookmarked,
+/// shared or sent as a referrer), once it is remembered or refused.
+pub fn forget_link() {
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
         strip_from_address_bar(&location);
     }
 }

@@ -69,7 +69,19 @@ pub async fn resolve(store: &Store) -> Result<Opening, String> {
     let index = index.and_then(|id| DocumentId::parse(&id).ok());
     let mut notice = None;
     if let Some(token) = captured {
-        match ask(&token).await {
+        let answer = ask(&token).await;
+        if let Answer::Unreachable(_) = answer {
+            // Nothing to check it against: keep it, it is tried when the
+            // relay is back.
+            sign_in::remember(store, &token).await?;
+        }
+        if let Answer::SignedIn(to) = &answer
+            && !to.invitation
+        {
+            join(store, &token, to).await?;
+        }
+        sign_in::forget_link();
+        match answer {
             Answer::SignedIn(to) if to.invitation => {
                 let current = match index {
                     Some(_) => store.get_meta(NAME_KEY).await.ok().flatten(),
@@ -78,9 +90,8 @@ pub async fn resolve(store: &Store) -> Result<Opening, String> {
                 return Ok(Opening::Invited(Invitation { token, to, current }));
             }
             Answer::SignedIn(to) => {
-                let index = join(store, &token, &to).await?;
                 return Ok(Opening::Ready {
-                    index,
+                    index: to.index,
                     notice: None,
                     signed_in: true,
                 });
@@ -96,9 +107,6 @@ pub async fn resolve(store: &Store) -> Result<Opening, String> {
                 ));
             }
             Answer::Unreachable(e) => {
-                // Nothing to check it against: keep it, it is tried when the
-                // relay is back.
-                sign_in::remember(store, &token).await?;
                 return match index {
                     Some(index) => Ok(Opening::Ready {
                         index,
