@@ -16,6 +16,7 @@ use protocol::{DocSync, DocumentId};
 
 pub mod escalations;
 pub mod load;
+pub mod paper;
 pub mod relay_memory;
 pub mod seed;
 
@@ -48,6 +49,10 @@ pub enum Command {
     },
     /// The relay and the reference server under load.
     Load(load::Options),
+    /// The automerge-paper trace through the keystroke path and raw automerge.
+    Paper {
+        rounds: usize,
+    },
     /// Run Fieldbook's relay (what `bench load` starts as a child).
     Relay {
         listen: String,
@@ -61,6 +66,7 @@ pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 50
        bench relay-memory [--documents N] [--idle-ms MS]   (default 5000 documents, 1000 ms)
        bench load [--quick] [--cps 6] [--seconds 10] [--meeting 20] [--team 1000] [--team-docs 100]
                   [--ramp-seconds 4] [--ramp-max 1024] [--idle 10000] [--catch-up 10000]
+       bench paper [--rounds 3]   (the automerge-paper trace: keystroke path vs raw automerge)
        bench relay --listen ADDR --data DIR   (the relay, as `bench load` starts it)";
 
 /// Read the arguments (without the program name).
@@ -76,6 +82,19 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             return load::Options::from_args(&rest).map(Command::Load);
         }
         Some("relay") => return parse_relay(args),
+        Some("paper") => {
+            let Some(options) = options(args)? else {
+                return Ok(Command::Help);
+            };
+            let mut rounds = 3;
+            for (name, value) in options {
+                match name {
+                    "--rounds" => rounds = positive(name, value)? as usize,
+                    _ => return Err(format!("unknown option `{name}`")),
+                }
+            }
+            return Ok(Command::Paper { rounds });
+        }
         Some("trends") => false,
         Some("seed") => true,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),

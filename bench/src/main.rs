@@ -1,6 +1,7 @@
 //! `cargo run --release -p bench -- trends [--escalations N]`
 //! `cargo run --release -p bench -- seed --data DIR [--escalations N]`
 //! `cargo run --release -p bench -- relay-memory [--documents N] [--idle-ms MS]`
+//! `cargo run --release -p bench -- paper [--rounds 3]`
 
 use std::process::ExitCode;
 
@@ -86,6 +87,23 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("bench: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Ok(Command::Paper { rounds }) => {
+            if cfg!(debug_assertions) {
+                eprintln!("note: a debug build; run with --release for meaningful times");
+            }
+            let done = bench::paper::load(&bench::paper::default_trace())
+                .and_then(|edits| bench::paper::replay(&edits, rounds));
+            match done {
+                Ok(outcome) => {
+                    print!("{}", bench::paper::table(&outcome));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("bench paper: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -102,6 +102,25 @@ pub fn write_text(
     Ok(true)
 }
 
+/// Apply one edit the browser described — `splice`, in UTF-16 units, made
+/// to a text of `len_before` units — to the Text object `text` (from
+/// [`text_obj`]), without reading the text: the keystroke path. Returns
+/// `Ok(false)`, changing nothing, when the text's length is not
+/// `len_before` (the edit was made against something else): then
+/// [`write_text`] with the whole value is the way.
+pub fn splice_text(
+    doc: &mut AutoCommit,
+    text: &ObjId,
+    splice: &crate::text::Splice,
+    len_before: usize,
+) -> Result<bool, ModelError> {
+    if splice.pos + splice.delete > len_before || doc.length(text) != len_before {
+        return Ok(false);
+    }
+    doc.splice_text(text, splice.pos, splice.delete as isize, &splice.insert)?;
+    Ok(true)
+}
+
 /// Set a scalar string field. Writing over a conflict settles it; writing
 /// the value it already has (and no conflict) changes nothing.
 pub fn write_scalar(
@@ -187,6 +206,33 @@ mod tests {
         a.put(ROOT, "status", "draft").expect("put");
         let b = a.fork().with_actor(ActorId::from(vec![2; 16]));
         (a, b)
+    }
+
+    #[test]
+    fn a_keystroke_splices_without_reading_and_refuses_a_stale_length() {
+        let mut doc = AutoCommit::new();
+        write_text(&mut doc, &ROOT, "vision", "Land 😀 expand").expect("write");
+        let at = |pos, delete, insert: &str| crate::text::Splice {
+            pos,
+            delete,
+            insert: insert.into(),
+        };
+        let text = text_obj(&doc, &ROOT, "vision")
+            .expect("get")
+            .expect("a Text");
+        // After the emoji (two UTF-16 units): "Land 😀 and expand".
+        assert!(splice_text(&mut doc, &text, &at(8, 0, "and "), 14).expect("splice"));
+        assert_eq!(
+            read_string(&doc, &ROOT, "vision").expect("read"),
+            "Land 😀 and expand"
+        );
+        // Made against an older, shorter text: nothing happens.
+        assert!(!splice_text(&mut doc, &text, &at(0, 0, "x"), 14).expect("stale"));
+        assert!(!splice_text(&mut doc, &text, &at(17, 5, ""), 18).expect("past end"));
+        assert_eq!(
+            read_string(&doc, &ROOT, "vision").expect("read"),
+            "Land 😀 and expand"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use automerge::{ChangeHash, ObjId, ROOT};
 use leptos::html;
 use leptos::prelude::*;
-use model::{fields, remap_position};
+use model::{Splice, fields, remap_position};
 use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
@@ -45,6 +45,15 @@ impl Control {
     }
     /// The selection (start, end) in UTF-16 code units; `None` where the
     /// box has none (a date, a number).
+    /// The text's length in UTF-16 units, without copying it out (text
+    /// areas only: single-line inputs are short and take the full path).
+    fn text_length(&self) -> Option<usize> {
+        match self {
+            Control::Input(_) => None,
+            Control::Area(e) => Some(e.text_length() as usize),
+        }
+    }
+
     pub fn selection(&self) -> Option<(u32, u32)> {
         let (s, e) = match self {
             Control::Input(e) => (e.selection_start(), e.selection_end()),
@@ -117,6 +126,12 @@ pub fn CollabText(
             return;
         };
         let repo = repo.get();
+        // Nothing but this box's own keystrokes since it was last drawn:
+        // it already shows the text (no read of a long text per keystroke).
+        let before = shown_heads.get_value();
+        if !before.is_empty() && repo.heads(doc) == before {
+            return;
+        }
         let Some((text, text_obj)) = repo.read_untracked(doc, |d| {
             (
                 fields::read_string(d, &obj, key).unwrap_or_default(),
@@ -126,7 +141,6 @@ pub fn CollabText(
             return;
         };
         if control.value() != text {
-            let before = shown_heads.get_value();
             let selection = control
                 .selection()
                 .filter(|_| control.is_focused() && !before.is_empty());
@@ -159,12 +173,39 @@ pub fn CollabText(
     }
 
     let read_only = repo.get().read_only;
+    // The edit the browser is about to make, and the length it makes it to.
+    let pending = StoredValue::new(None::<(Splice, usize)>);
+    let obj_for_splice = obj_for_input.clone();
+    let on_before_input = move |ev: web_sys::InputEvent| {
+        pending.set_value(
+            control().and_then(|c| Some((predicted(&ev, c.selection()?)?, c.text_length()?))),
+        );
+    };
     let on_input = move |_| {
         let Some(control) = control() else {
             return;
         };
-        let value = control.value();
         let repo = repo.get();
+        // The keystroke path: the predicted splice, when the box's new
+        // length bears it out and the document's text is what the box had.
+        let predicted = pending.try_update_value(Option::take).flatten();
+        if let (Some((splice, before)), Some(after)) = (predicted, control.text_length())
+            && before
+                .checked_sub(splice.delete)
+                .map(|n| n + splice.insert.encode_utf16().count())
+                == Some(after)
+        {
+            let spliced = repo.edit(doc, |d| match fields::text_obj(d, &obj_for_splice, key)? {
+                Some(text) => fields::splice_text(d, &text, &splice, before),
+                None => Ok(false),
+            });
+            if let Ok(true) = spliced {
+                error.set(None);
+                shown_heads.set_value(repo.heads(doc));
+                return;
+            }
+        }
+        let value = control.value();
         match repo.edit(doc, |d| fields::write_text(d, &obj_for_input, key, &value)) {
             Ok(_) => {
                 error.set(None);
@@ -181,6 +222,7 @@ pub fn CollabText(
                 class="field-input field-area"
                 placeholder=placeholder
                 node_ref=area_ref
+                on:beforeinput=on_before_input
                 on:input=on_input
                 autofocus=autofocus
                 readonly=read_only
@@ -222,5 +264,38 @@ pub fn CollabText(
             </div>
             <ErrorLine error=error/>
         </div>
+    }
+}
+
+/// The splice a `beforeinput` event will make at `selection` (UTF-16
+/// units): typing, a line break, or deleting one unit or a selection. Other
+/// kinds (words, IME composition, drops…) take the full path.
+fn predicted(ev: &web_sys::InputEvent, (start, end): (u32, u32)) -> Option<Splice> {
+    let (start, end) = (start as usize, end as usize);
+    let replace = |insert: String| Splice {
+        pos: start,
+        delete: end - start,
+        insert,
+    };
+    if ev.is_composing() {
+        return None;
+    }
+    match ev.input_type().as_str() {
+        "insertText" => ev.data().map(replace),
+        "insertLineBreak" | "insertParagraph" => Some(replace("\n".into())),
+        "deleteContentBackward" | "deleteContentForward" if start < end => {
+            Some(replace(String::new()))
+        }
+        "deleteContentBackward" if start > 0 => Some(Splice {
+            pos: start - 1,
+            delete: 1,
+            insert: String::new(),
+        }),
+        "deleteContentForward" => Some(Splice {
+            pos: start,
+            delete: 1,
+            insert: String::new(),
+        }),
+        _ => None,
     }
 }
