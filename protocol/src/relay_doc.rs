@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 
 use automerge::{AutoCommit, ChangeHash};
 
-use crate::{DocSync, DocumentId, Message, PeerId, StorageTask, SyncError};
+use crate::{DocSync, DocumentId, Message, Outgoing, PeerId, StorageTask, SyncError};
 
 /// The relay's copy of one document and who is syncing it.
 pub struct RelayDoc {
@@ -101,14 +101,34 @@ impl RelayDoc {
         let sync = self
             .sync
             .get_or_insert_with(|| DocSync::new(id, AutoCommit::new()));
-        sync.receive(from, data)?;
-        if !sync.is_empty() {
+        let received = sync.receive(from, data)?;
+        // Only new changes (or peers that were waiting for the document)
+        // give anyone but the sender something to hear: an acknowledgement
+        // changes only the sender's sync state, so only the sender may be
+        // owed an answer. In a busy document most messages are such
+        // acknowledgements; answering each with a sync message generated
+        // for every peer made the relay's work grow with the square of the
+        // people typing.
+        let mut everyone = received.new_changes > 0;
+        if !sync.is_empty() && !self.waiting.is_empty() {
             for waiting in std::mem::take(&mut self.waiting) {
                 sync.add_peer(&waiting);
             }
+            everyone = true;
         }
         effects.store.extend(sync.storage_task());
-        for out in sync.outgoing() {
+        let outgoing = if everyone {
+            sync.outgoing()
+        } else {
+            sync.outgoing_for(from)
+                .map(|data| Outgoing {
+                    peer: from.clone(),
+                    data,
+                })
+                .into_iter()
+                .collect()
+        };
+        for out in outgoing {
             let message = Message::Sync {
                 sender_id: me.clone(),
                 target_id: out.peer.clone(),

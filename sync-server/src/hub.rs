@@ -4,7 +4,10 @@
 //! a message for one document never waits for another. For every document
 //! the hub keeps a [`DocSync`] with one sync state per connected peer. A
 //! change is stored before anyone hears about it, so a peer that has been
-//! told "the relay has this" can rely on it surviving a crash.
+//! told "the relay has this" can rely on it surviving a crash. Writes go
+//! through a group commit ([`commit`]): the document's lock is let go while
+//! the change is made durable, and the messages announcing it leave, in
+//! order, once it is.
 //!
 //! A document nobody is syncing is dropped from memory once it has been idle
 //! for a while ([`Hub::evict_idle`]), its chunks compacted into one snapshot
@@ -18,10 +21,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use protocol::{DocumentId, Message, PeerId, RelayDoc, StorageTask};
+use protocol::{DocumentId, Message, PeerId, RelayDoc};
 use tokio::sync::{OwnedMutexGuard, mpsc};
 
 use crate::storage::{Storage, StorageError};
+
+mod commit;
+
+use commit::{Committer, Peers, WriterGone};
 
 /// Messages queued for one connection.
 pub type Outbox = mpsc::UnboundedSender<Message>;
@@ -35,6 +42,8 @@ pub enum HubError {
     Sync { doc: DocumentId, reason: String },
     #[error("storage task failed to run: {0}")]
     Join(String),
+    #[error(transparent)]
+    Writer(#[from] WriterGone),
 }
 
 struct DocEntry {
@@ -54,8 +63,8 @@ pub struct Hub {
     me: PeerId,
     storage: Arc<dyn Storage>,
     docs: Mutex<HashMap<DocumentId, Entry>>,
-    /// Each peer's current connection (its number) and outbox.
-    peers: Mutex<HashMap<PeerId, (ConnectionId, Outbox)>>,
+    peers: Peers,
+    committer: Committer,
     next_connection: AtomicU64,
 }
 
@@ -66,11 +75,13 @@ pub type ConnectionId = u64;
 
 impl Hub {
     pub fn new(me: PeerId, storage: Arc<dyn Storage>) -> Self {
+        let peers = Peers::default();
         Hub {
             me,
+            committer: Committer::start(storage.clone(), peers.clone()),
             storage,
             docs: Mutex::new(HashMap::new()),
-            peers: Mutex::new(HashMap::new()),
+            peers,
             next_connection: AtomicU64::new(0),
         }
     }
@@ -208,15 +219,17 @@ impl Hub {
                 doc,
                 reason: e.to_string(),
             })?;
-        // Stored before anyone hears of it.
-        for task in effects.store {
-            if let Err(e) = self.store(task).await {
+        // Stored before anyone hears of it; the document is free for the
+        // next message meanwhile.
+        let written = self.committer.submit(effects.store, effects.send);
+        drop(entry);
+        if let Err(e) = written.await? {
+            // The next write rewrites the whole document.
+            let mut entry = self.locked(doc).await;
+            if let Some(loaded) = entry.loaded.as_mut() {
                 loaded.storage_failed();
-                return Err(e);
             }
-        }
-        for (peer, message) in effects.send {
-            self.send(&peer, message);
+            return Err(e.into());
         }
         Ok(())
     }
@@ -243,12 +256,17 @@ impl Hub {
                 if !loaded.is_idle() {
                     continue;
                 }
-                if let Some(task) = loaded.compaction()
-                    && let Err(e) = self.store(task).await
-                {
-                    loaded.storage_failed();
-                    tracing::warn!(%doc, error = %e, "kept in memory: compaction failed");
-                    continue;
+                if let Some(task) = loaded.compaction() {
+                    let failed = match self.committer.submit(vec![task], Vec::new()).await {
+                        Ok(Ok(())) => None,
+                        Ok(Err(e)) => Some(e.to_string()),
+                        Err(e) => Some(e.to_string()),
+                    };
+                    if let Some(e) = failed {
+                        loaded.storage_failed();
+                        tracing::warn!(%doc, error = %e, "kept in memory: compaction failed");
+                        continue;
+                    }
                 }
             }
             {
@@ -282,35 +300,24 @@ impl Hub {
         let Some(loaded) = entry.loaded.as_ref() else {
             return;
         };
-        for peer in loaded.peers().filter(|p| *p != sender_id) {
-            let mut forwarded = message.clone();
-            if let Message::Ephemeral { target_id, .. } = &mut forwarded {
-                *target_id = peer.clone();
-            }
-            self.send(peer, forwarded);
-        }
-    }
-
-    async fn store(&self, task: StorageTask) -> Result<(), HubError> {
-        let storage = self.storage.clone();
-        tokio::task::spawn_blocking(move || storage.apply(&task))
-            .await
-            .map_err(|e| HubError::Join(e.to_string()))??;
-        Ok(())
+        let forwards = loaded
+            .peers()
+            .filter(|p| *p != sender_id)
+            .map(|peer| {
+                let mut forwarded = message.clone();
+                if let Message::Ephemeral { target_id, .. } = &mut forwarded {
+                    *target_id = peer.clone();
+                }
+                (peer.clone(), forwarded)
+            })
+            .collect();
+        commit::deliver(&self.peers, forwards);
     }
 
     fn connection_of(&self, peer: &PeerId) -> Option<ConnectionId> {
         lock(&self.peers)
             .get(peer)
             .map(|(connection, _)| *connection)
-    }
-
-    fn send(&self, peer: &PeerId, message: Message) {
-        if let Some((_, outbox)) = lock(&self.peers).get(peer) {
-            // A closed outbox means the connection is going away; its
-            // disconnect cleans up.
-            let _ = outbox.send(message);
-        }
     }
 }
 

@@ -3,9 +3,13 @@
 //! sync code. Engines store opaque chunks per document, in order, and apply
 //! each [`StorageTask`] atomically.
 
+#[cfg(test)]
+mod hooked;
 mod memory;
 mod sqlite;
 
+#[cfg(test)]
+pub use hooked::HookedStorage;
 pub use memory::MemoryStorage;
 pub use sqlite::SqliteStorage;
 
@@ -33,8 +37,13 @@ pub enum StorageError {
 pub trait Storage: Send + Sync + 'static {
     /// Every stored chunk of `doc`, oldest first; empty if it was never stored.
     fn load(&self, doc: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError>;
+    /// Perform writes, in order, all or none. When this returns `Ok`, every
+    /// one of them survives a crash.
+    fn apply_all(&self, tasks: &[&StorageTask]) -> Result<(), StorageError>;
     /// Perform one write. When this returns `Ok`, the write survives a crash.
-    fn apply(&self, task: &StorageTask) -> Result<(), StorageError>;
+    fn apply(&self, task: &StorageTask) -> Result<(), StorageError> {
+        self.apply_all(&[task])
+    }
     /// A small setting (workspace ids and the like).
     fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError>;
     fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError>;

@@ -66,48 +66,59 @@ pub async fn measure(kind: Kind, bench: &Path, o: &Options) -> Figures {
         eprintln!("bench load: {} — {what} failed: {e}", kind.name());
     };
     let fresh = || Server::start(kind, bench);
-    eprintln!("bench load: {} — meeting", kind.name());
-    match fresh() {
-        Ok(s) => match scenario::typing(&s, o.meeting()).await {
-            Ok(m) => f.meeting = m,
+    if o.runs("meeting") {
+        eprintln!("bench load: {} — meeting", kind.name());
+        match fresh() {
+            Ok(s) => match scenario::typing(&s, o.meeting()).await {
+                Ok(m) => f.meeting = m,
+                Err(e) => failed("meeting", e),
+            },
             Err(e) => failed("meeting", e),
-        },
-        Err(e) => failed("meeting", e),
-    }
-    eprintln!("bench load: {} — team", kind.name());
-    match fresh() {
-        Ok(s) => match scenario::typing(&s, o.team()).await {
-            Ok(t) => f.team = t,
-            Err(e) => failed("team", e),
-        },
-        Err(e) => failed("team", e),
-    }
-    eprintln!(
-        "bench load: {} — ramp to the sustainable edit rate",
-        kind.name()
-    );
-    match fresh() {
-        Ok(s) => {
-            let (held, steps) = scenario::ramp(&s, o.cps, o.ramp_seconds, o.ramp_max, 100.0).await;
-            (f.sustainable, f.ramp) = (held, steps);
         }
-        Err(e) => failed("ramp", e),
     }
-    eprintln!("bench load: {} — idle connections", kind.name());
-    match fresh() {
-        Ok(s) => match scenario::idle(&s, o.idle).await {
-            Ok(i) => f.idle = i,
+    if o.runs("team") {
+        eprintln!("bench load: {} — team", kind.name());
+        match fresh() {
+            Ok(s) => match scenario::typing(&s, o.team()).await {
+                Ok(t) => f.team = t,
+                Err(e) => failed("team", e),
+            },
+            Err(e) => failed("team", e),
+        }
+    }
+    if o.runs("ramp") {
+        eprintln!(
+            "bench load: {} — ramp to the sustainable edit rate",
+            kind.name()
+        );
+        match fresh() {
+            Ok(s) => {
+                let (held, steps) =
+                    scenario::ramp(&s, o.cps, o.ramp_seconds, o.ramp_max, 100.0).await;
+                (f.sustainable, f.ramp) = (held, steps);
+            }
+            Err(e) => failed("ramp", e),
+        }
+    }
+    if o.runs("idle") {
+        eprintln!("bench load: {} — idle connections", kind.name());
+        match fresh() {
+            Ok(s) => match scenario::idle(&s, o.idle).await {
+                Ok(i) => f.idle = i,
+                Err(e) => failed("idle", e),
+            },
             Err(e) => failed("idle", e),
-        },
-        Err(e) => failed("idle", e),
+        }
     }
-    eprintln!("bench load: {} — catch-up", kind.name());
-    match fresh() {
-        Ok(s) => match scenario::catch_up(&s, o.catch_up).await {
-            Ok(c) => f.catch_up = Some(c),
+    if o.runs("catch-up") {
+        eprintln!("bench load: {} — catch-up", kind.name());
+        match fresh() {
+            Ok(s) => match scenario::catch_up(&s, o.catch_up).await {
+                Ok(c) => f.catch_up = Some(c),
+                Err(e) => failed("catch-up", e),
+            },
             Err(e) => failed("catch-up", e),
-        },
-        Err(e) => failed("catch-up", e),
+        }
     }
     f
 }
@@ -117,9 +128,15 @@ pub fn run(bench: &Path, o: &Options, chart: &Path) -> Result<String, LoadError>
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let ours = runtime.block_on(measure(Kind::Fieldbook, bench, o));
-    server::ensure_reference_installed()?;
-    let theirs = runtime.block_on(measure(Kind::Reference, bench, o));
+    let mut ours = Figures::default();
+    if o.servers.contains(&"fieldbook") {
+        ours = runtime.block_on(measure(Kind::Fieldbook, bench, o));
+    }
+    let mut theirs = Figures::default();
+    if o.servers.contains(&"reference") {
+        server::ensure_reference_installed()?;
+        theirs = runtime.block_on(measure(Kind::Reference, bench, o));
+    }
     if let Some(dir) = chart.parent() {
         std::fs::create_dir_all(dir)?;
     }

@@ -18,7 +18,16 @@ pub struct Options {
     pub ramp_max: usize,
     pub idle: usize,
     pub catch_up: usize,
+    /// The scenarios to run (all by default).
+    pub only: Vec<&'static str>,
+    /// The servers to measure (both by default).
+    pub servers: Vec<&'static str>,
 }
+
+/// Every scenario, in the order they run.
+pub const SCENARIOS: [&str; 5] = ["meeting", "team", "ramp", "idle", "catch-up"];
+/// The servers a run can measure.
+pub const SERVERS: [&str; 2] = ["fieldbook", "reference"];
 
 impl Default for Options {
     fn default() -> Self {
@@ -32,12 +41,15 @@ impl Default for Options {
             ramp_max: 1024,
             idle: 10_000,
             catch_up: 10_000,
+            only: SCENARIOS.to_vec(),
+            servers: SERVERS.to_vec(),
         }
     }
 }
 
 pub const USAGE: &str = "bench load [--quick] [--cps 6] [--seconds 10] [--meeting 20] \
-[--team 1000] [--team-docs 100] [--ramp-seconds 4] [--ramp-max 1024] [--idle 10000] [--catch-up 10000]";
+[--team 1000] [--team-docs 100] [--ramp-seconds 4] [--ramp-max 1024] [--idle 10000] [--catch-up 10000] \
+[--only meeting,team,ramp,idle,catch-up] [--servers fieldbook,reference]";
 
 impl Options {
     /// Every scenario tiny: for the test.
@@ -52,6 +64,7 @@ impl Options {
             ramp_max: 4,
             idle: 20,
             catch_up: 100,
+            ..Options::default()
         }
     }
 
@@ -95,10 +108,17 @@ impl Options {
                 "--ramp-max" => o.ramp_max = count()?,
                 "--idle" => o.idle = count()?,
                 "--catch-up" => o.catch_up = count()?,
+                "--only" => o.only = pick(name, value, &SCENARIOS)?,
+                "--servers" => o.servers = pick(name, value, &SERVERS)?,
                 _ => return Err(format!("unknown option `{name}`")),
             }
         }
         Ok(o)
+    }
+
+    /// Whether `scenario` (one of [`SCENARIOS`]) is to run.
+    pub fn runs(&self, scenario: &str) -> bool {
+        self.only.contains(&scenario)
     }
 
     pub fn meeting(&self) -> Typing {
@@ -120,6 +140,21 @@ impl Options {
     }
 }
 
+/// A comma-separated choice among `known`.
+fn pick(name: &str, value: &str, known: &[&'static str]) -> Result<Vec<&'static str>, String> {
+    let chosen = value
+        .split(',')
+        .map(|v| {
+            known
+                .iter()
+                .find(|k| **k == v.trim())
+                .copied()
+                .ok_or(format!("{name}: `{v}` is not one of {}", known.join(", ")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(chosen)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +168,9 @@ mod tests {
         assert!(Options::parse([("--nope", "1")]).is_err());
         let o = Options::from_args(&["--quick", "--idle=7", "--cps", "2"]).expect("args");
         assert_eq!((o.idle, o.cps, o.seconds), (7, 2.0, 1.0));
+        let o = Options::from_args(&["--only", "team,idle", "--servers=fieldbook"]).expect("args");
+        assert!(o.runs("team") && o.runs("idle") && !o.runs("meeting"));
+        assert_eq!(o.servers, ["fieldbook"]);
+        assert!(Options::from_args(&["--only", "team,lunch"]).is_err());
     }
 }

@@ -9,7 +9,7 @@ use model::{AccountPlan, PlanField};
 
 use super::*;
 use crate::local_peer::LocalPeer;
-use crate::storage::MemoryStorage;
+use crate::storage::{HookedStorage, MemoryStorage};
 use protocol::DocSync;
 
 /// A local peer holding one document, as the tests' people do.
@@ -96,79 +96,22 @@ async fn an_evicted_document_is_compacted_and_reloads_with_every_change() {
     assert_eq!(hub.resident(), 1, "loaded again");
 }
 
-/// Memory storage whose compactions wait until the test lets them through.
-use crate::access::{MemberRecord, TokenRecord, WorkspaceRecord};
-
-struct GatedStorage {
-    inner: MemoryStorage,
-    loads: AtomicU64,
-    entered: Mutex<std_mpsc::Sender<()>>,
-    release: Mutex<std_mpsc::Receiver<()>>,
-}
-
-impl Storage for GatedStorage {
-    fn load(&self, doc: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
-        self.loads.fetch_add(1, Ordering::SeqCst);
-        self.inner.load(doc)
-    }
-    fn apply(&self, task: &StorageTask) -> Result<(), StorageError> {
-        if matches!(task, StorageTask::Compact { .. }) {
-            let _ = lock(&self.entered).send(());
-            let _ = lock(&self.release).recv();
-        }
-        self.inner.apply(task)
-    }
-    fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError> {
-        self.inner.get_meta(key)
-    }
-    fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        self.inner.set_meta(key, value)
-    }
-    fn put_workspace(&self, w: &WorkspaceRecord) -> Result<(), StorageError> {
-        self.inner.put_workspace(w)
-    }
-    fn workspaces(&self) -> Result<Vec<WorkspaceRecord>, StorageError> {
-        self.inner.workspaces()
-    }
-    fn put_member(&self, m: &MemberRecord) -> Result<(), StorageError> {
-        self.inner.put_member(m)
-    }
-    fn members(&self) -> Result<Vec<MemberRecord>, StorageError> {
-        self.inner.members()
-    }
-    fn remove_member(&self, w: &str, m: &str) -> Result<bool, StorageError> {
-        self.inner.remove_member(w, m)
-    }
-    fn put_token(&self, t: &TokenRecord) -> Result<(), StorageError> {
-        self.inner.put_token(t)
-    }
-    fn tokens(&self) -> Result<Vec<TokenRecord>, StorageError> {
-        self.inner.tokens()
-    }
-    fn revoke_token(&self, id: &str) -> Result<bool, StorageError> {
-        self.inner.revoke_token(id)
-    }
-    fn claim(&self, doc: &DocumentId, w: &str) -> Result<String, StorageError> {
-        self.inner.claim(doc, w)
-    }
-    fn owners(&self) -> Result<Vec<(DocumentId, String)>, StorageError> {
-        self.inner.owners()
-    }
-    fn claim_unowned(&self, w: &str) -> Result<usize, StorageError> {
-        self.inner.claim_unowned(w)
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_arriving_while_its_document_is_evicted_loses_nothing() {
     let (entered_tx, entered) = std_mpsc::channel();
     let (release, release_rx) = std_mpsc::channel();
-    let storage = Arc::new(GatedStorage {
-        inner: MemoryStorage::default(),
-        loads: AtomicU64::new(0),
-        entered: Mutex::new(entered_tx),
-        release: Mutex::new(release_rx),
-    });
+    // Compactions wait until the test lets them through.
+    let (entered_tx, release_rx) = (Mutex::new(entered_tx), Mutex::new(release_rx));
+    let storage = Arc::new(HookedStorage::new(move |tasks| {
+        if tasks
+            .iter()
+            .any(|t| matches!(t, protocol::StorageTask::Compact { .. }))
+        {
+            let _ = lock(&entered_tx).send(());
+            let _ = lock(&release_rx).recv();
+        }
+        Ok(())
+    }));
     let hub = Arc::new(hub_over(storage.clone()));
     // Alice uploads in small steps (appends, no compaction), then leaves.
     let mut alice = Peer::connect(&hub, "alice", plan("G")).await;

@@ -37,14 +37,16 @@ impl Storage for MemoryStorage {
         Ok(self.lock().chunks.get(doc).cloned().unwrap_or_default())
     }
 
-    fn apply(&self, task: &StorageTask) -> Result<(), StorageError> {
+    fn apply_all(&self, tasks: &[&StorageTask]) -> Result<(), StorageError> {
         let mut inner = self.lock();
-        match task {
-            StorageTask::Append { doc, chunk } => {
-                inner.chunks.entry(*doc).or_default().push(chunk.clone())
-            }
-            StorageTask::Compact { doc, snapshot } => {
-                inner.chunks.insert(*doc, vec![snapshot.clone()]);
+        for task in tasks {
+            match task {
+                StorageTask::Append { doc, chunk } => {
+                    inner.chunks.entry(*doc).or_default().push(chunk.clone())
+                }
+                StorageTask::Compact { doc, snapshot } => {
+                    inner.chunks.insert(*doc, vec![snapshot.clone()]);
+                }
             }
         }
         Ok(())

@@ -72,35 +72,43 @@ impl Storage for SqliteStorage {
         rows.collect::<Result<Vec<_>, _>>().map_err(fail)
     }
 
-    fn apply(&self, task: &StorageTask) -> Result<(), StorageError> {
-        let doc = task.doc();
-        let fail = |e: rusqlite::Error| StorageError::Write {
-            doc,
-            reason: e.to_string(),
+    fn apply_all(&self, tasks: &[&StorageTask]) -> Result<(), StorageError> {
+        let Some(first) = tasks.first() else {
+            return Ok(());
         };
-        let key = doc.to_string();
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(fail)?;
-        match task {
-            StorageTask::Append { chunk, .. } => {
-                tx.execute(
-                    "INSERT INTO chunks (doc, seq, data)
-                     VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM chunks WHERE doc = ?1), ?2)",
-                    params![key, chunk],
-                )
-                .map_err(fail)?;
+        let fail = |doc: DocumentId| {
+            move |e: rusqlite::Error| StorageError::Write {
+                doc,
+                reason: e.to_string(),
             }
-            StorageTask::Compact { snapshot, .. } => {
-                tx.execute("DELETE FROM chunks WHERE doc = ?1", params![key])
-                    .map_err(fail)?;
-                tx.execute(
-                    "INSERT INTO chunks (doc, seq, data) VALUES (?1, 0, ?2)",
-                    params![key, snapshot],
-                )
-                .map_err(fail)?;
+        };
+        let mut conn = self.conn();
+        // One transaction, so one sync to disk for the whole group.
+        let tx = conn.transaction().map_err(fail(first.doc()))?;
+        for task in tasks {
+            let doc = task.doc();
+            let key = doc.to_string();
+            match task {
+                StorageTask::Append { chunk, .. } => {
+                    tx.prepare_cached(
+                        "INSERT INTO chunks (doc, seq, data)
+                         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM chunks WHERE doc = ?1), ?2)",
+                    )
+                    .and_then(|mut insert| insert.execute(params![key, chunk]))
+                    .map_err(fail(doc))?;
+                }
+                StorageTask::Compact { snapshot, .. } => {
+                    tx.execute("DELETE FROM chunks WHERE doc = ?1", params![key])
+                        .map_err(fail(doc))?;
+                    tx.execute(
+                        "INSERT INTO chunks (doc, seq, data) VALUES (?1, 0, ?2)",
+                        params![key, snapshot],
+                    )
+                    .map_err(fail(doc))?;
+                }
             }
         }
-        tx.commit().map_err(fail)
+        tx.commit().map_err(fail(first.doc()))
     }
 
     fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError> {
