@@ -10,8 +10,9 @@ const port = Number(process.argv[2] ?? 0)
 const dir = process.argv[3] ?? ".amrg"
 
 const wss = new WebSocketServer({ port, maxPayload: 64 * 1024 * 1024 })
+const adapter = new NodeWSServerAdapter(wss)
 new Repo({
-  network: [new NodeWSServerAdapter(wss)],
+  network: [adapter],
   storage: new NodeFSStorageAdapter(dir),
   peerId: `reference-${process.pid}`,
   // A relay shares every document with every peer, as ours does.
@@ -19,7 +20,15 @@ new Repo({
 })
 // A socket error (a client gone mid-frame) is that client's problem only.
 wss.on("connection", socket => socket.on("error", e => console.error(`socket: ${e.message}`)))
-wss.on("listening", () => console.log(`listening ${wss.address().port}`))
+// Ready once the socket listens *and* the repo has connected its adapter
+// (it does so asynchronously, after reading its storage id): a client that
+// arrived before that had its join ignored and its socket dropped.
+const listening = new Promise(resolve => wss.on("listening", resolve))
+const connected = new Promise(resolve => {
+  const check = () => (adapter.peerId ? resolve() : setTimeout(check, 5))
+  check()
+})
+Promise.all([listening, connected]).then(() => console.log(`listening ${wss.address().port}`))
 const stop = () => wss.close(() => process.exit(0))
 process.on("SIGTERM", stop)
 process.on("SIGINT", stop)
