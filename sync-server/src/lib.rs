@@ -27,6 +27,7 @@ use axum::extract::{RawQuery, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use protocol::{PeerId, PeerMetadata};
 use rand::Rng;
@@ -293,6 +294,13 @@ pub async fn run(
     }
     tokio::spawn(relay.access.clone().watch_store(relay.shutdown.subscribe()));
     let router = app(relay, dist);
+    // A sync message is small and wanted at once: without TCP_NODELAY a
+    // reply waited on the peer's delayed acknowledgement (~40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -1,0 +1,55 @@
+// One table of every benchmark (`scripts/bench` calls this): the relay
+// under load (bench load's table), the keystroke path against raw automerge
+// (bench paper's rows) and the client in headless Chromium
+// (tests/output/perf-client.json), headed by the machine they ran on.
+// usage: node bench/table.mjs LOAD.md PAPER.md CLIENT.json
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+
+const [loadFile, paperFile, clientFile] = process.argv.slice(2);
+const rows = (file) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("| ") && !l.startsWith("| figure") && !l.startsWith("| ---"));
+const client = JSON.parse(readFileSync(clientFile, "utf8"));
+
+const ms = (x) => (x == null ? "—" : `${x.toFixed(1)} ms`);
+const kb = (x) => `${(x / 1000).toFixed(0)} KB`;
+const times = (ours, theirs) => (ours && theirs ? `${(theirs / ours).toFixed(2)}×` : "—");
+const out = [];
+const row = (...cells) => out.push(`| ${cells.join(" | ")} |`);
+
+const cpu = cpus();
+console.log(
+  `Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `${process.platform}; ${new Date().toISOString().slice(0, 10)}.\n`,
+);
+console.log("| figure | Fieldbook | reference | ratio (× better) | target |");
+console.log("| --- | --- | --- | --- | --- |");
+for (const r of rows(loadFile)) console.log(r);
+for (const r of rows(paperFile)) {
+  // bench paper's rows: reference is raw automerge, ratio is Fieldbook ÷ raw.
+  console.log(r.replace("| replay", "| typing: replay").replace(/\| ([\d.]+)× \|/, "| $1× slower (Fieldbook ÷ raw) |"));
+}
+const { cold_open: cold, keystroke: key, wasm } = client;
+if (cold) {
+  row(`cold open, ${cold.documents} documents in IndexedDB: first contentful paint`, ms(cold.first_contentful_paint_ms), "—", "—", "< 500 ms");
+  row(`cold open, ${cold.documents} documents in IndexedDB: all listed on the board`, ms(cold.all_listed_ms), "—", "—", "");
+}
+if (key) {
+  const size = `${Math.round(key.plan_bytes / 1024)} KB plan`;
+  for (const [what, p] of [
+    ["key to painted, p50", "p50_ms"],
+    ["key to painted, p95", "p95_ms"],
+  ]) {
+    const [ours, theirs] = [key.app.painted[p], key.plain_textarea.painted[p]];
+    row(`keystroke in a ${size} (reference: a plain textarea): ${what}`, ms(ours), ms(theirs), times(ours, theirs), "< 16 ms");
+  }
+  const [ours, theirs] = [key.app.handled.p50_ms, key.plain_textarea.handled.p50_ms];
+  row(`keystroke in a ${size}: key to handled, p50`, ms(ours), ms(theirs), times(ours, theirs), "");
+}
+if (wasm) {
+  row("app .wasm, raw", kb(wasm.raw_bytes), "—", "—", "");
+  row("app .wasm, brotli (quality 11)", kb(wasm.brotli_bytes), "—", "—", "≤ 600 KB");
+}
+for (const l of out) console.log(l);
