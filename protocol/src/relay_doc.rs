@@ -174,3 +174,104 @@ impl RelayDoc {
         self.sync.as_mut().and_then(DocSync::compaction)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{ActorId, ROOT};
+
+    use super::*;
+
+    /// Deliver every message the relay sends to the peers, and their
+    /// answers back, until nobody has anything to say; returns how many
+    /// messages the relay sent to each peer.
+    fn settle(relay: &mut RelayDoc, me: &PeerId, peers: &mut [(PeerId, DocSync)]) -> Vec<usize> {
+        let mut sent = vec![0; peers.len()];
+        let mut inbox: Vec<(usize, Vec<u8>)> = Vec::new();
+        loop {
+            for (i, (_, doc)) in peers.iter_mut().enumerate() {
+                if let Some(data) = doc.outgoing_for(me) {
+                    inbox.push((i, data));
+                }
+            }
+            if inbox.is_empty() {
+                return sent;
+            }
+            for (i, data) in std::mem::take(&mut inbox) {
+                let effects = relay
+                    .receive(me, &peers[i].0, &data, false)
+                    .expect("receive");
+                for (to, message) in effects.send {
+                    let Message::Sync { data, .. } = message else {
+                        continue;
+                    };
+                    let j = peers.iter().position(|(p, _)| *p == to).expect("a peer");
+                    sent[j] += 1;
+                    peers[j].1.receive(me, &data).expect("peer receives");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_keystroke_reaches_everyone_once_and_a_resync_only_its_sender() {
+        let me = PeerId::new("relay");
+        let id = DocumentId::from_bytes([5; 16]);
+        let (mut relay, _) = RelayDoc::load(id, &[]);
+        let mut peers: Vec<(PeerId, DocSync)> = (0..4)
+            .map(|i| {
+                let doc = AutoCommit::new().with_actor(ActorId::from(vec![i as u8 + 1; 16]));
+                let mut sync = DocSync::new(id, doc);
+                sync.add_peer(&me);
+                (PeerId::new(format!("p{i}")), sync)
+            })
+            .collect();
+        peers[0]
+            .1
+            .doc_mut()
+            .put(ROOT, "title", "Q3 plan")
+            .expect("put");
+        peers[0].1.doc_mut().commit();
+        settle(&mut relay, &me, &mut peers);
+        let heads = relay.heads();
+        assert!(
+            peers.iter_mut().all(|(_, d)| d.heads() == heads),
+            "all converged"
+        );
+
+        // One keystroke: everyone else hears of it once; the acknowledgements
+        // that follow are answered (if at all) only to their senders.
+        peers[2]
+            .1
+            .doc_mut()
+            .put(ROOT, "title", "Q4 plan")
+            .expect("put");
+        peers[2].1.doc_mut().commit();
+        let sent = settle(&mut relay, &me, &mut peers);
+        let heads = relay.heads();
+        assert!(
+            peers.iter_mut().all(|(_, d)| d.heads() == heads),
+            "all converged"
+        );
+        for (i, n) in sent.iter().enumerate() {
+            assert!(
+                *n <= 2,
+                "peer {i} was sent {n} messages for one change: {sent:?}"
+            );
+        }
+        assert!(sent.iter().all(|n| *n >= 1), "everyone heard: {sent:?}");
+        // A message that brings nothing new (a peer starting its sync over)
+        // reaches nobody else.
+        let (from, doc) = &mut peers[1];
+        doc.remove_peer(&me);
+        doc.add_peer(&me);
+        let data = doc.outgoing_for(&me).expect("a fresh sync speaks first");
+        let effects = relay.receive(&me, from, &data, false).expect("receive");
+        assert!(effects.store.is_empty());
+        assert!(
+            effects.send.iter().all(|(to, _)| to == from),
+            "{:?}",
+            effects.send
+        );
+    }
+}

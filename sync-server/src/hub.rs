@@ -221,7 +221,8 @@ impl Hub {
             })?;
         // Stored before anyone hears of it; the document is free for the
         // next message meanwhile.
-        let written = self.committer.submit(effects.store, effects.send);
+        let send = self.addressed(effects.send);
+        let written = self.committer.submit(effects.store, send);
         drop(entry);
         if let Err(e) = written.await? {
             // The next write rewrites the whole document.
@@ -311,7 +312,19 @@ impl Hub {
                 (peer.clone(), forwarded)
             })
             .collect();
-        commit::deliver(&self.peers, forwards);
+        commit::deliver(&self.peers, self.addressed(forwards));
+    }
+
+    /// Each message with its peer's current connection (none: not sent).
+    fn addressed(&self, messages: Vec<(PeerId, Message)>) -> Vec<commit::Delivery> {
+        let peers = lock(&self.peers);
+        messages
+            .into_iter()
+            .filter_map(|(peer, message)| {
+                let (connection, _) = peers.get(&peer)?;
+                Some((peer, *connection, message))
+            })
+            .collect()
     }
 
     fn connection_of(&self, peer: &PeerId) -> Option<ConnectionId> {

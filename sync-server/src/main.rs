@@ -32,6 +32,10 @@ struct Args {
     /// A browser origin allowed to sync besides the relay's own (repeatable).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origins: Vec<String>,
+    /// Open connections beyond this many are refused with 503 (each needs a
+    /// file descriptor: raise `ulimit -n` to match).
+    #[arg(long, value_name = "N", default_value_t = sync_server::Limits::default().max_connections)]
+    max_connections: usize,
 }
 
 #[tokio::main]
@@ -73,7 +77,11 @@ async fn main() -> ExitCode {
     let relay = match Relay::open_dir(&args.data) {
         Ok(relay) => relay
             .evict_idle_after(idle)
-            .allow_origins(args.allow_origins),
+            .allow_origins(args.allow_origins)
+            .with_limits(sync_server::Limits {
+                max_connections: args.max_connections,
+                ..sync_server::Limits::default()
+            }),
         Err(e) => {
             tracing::error!("{e}");
             return ExitCode::FAILURE;

@@ -26,10 +26,15 @@ pub type Peers = Arc<Mutex<HashMap<PeerId, (ConnectionId, Outbox)>>>;
 /// of them waits.
 const MAX_BATCH: usize = 512;
 
+/// A message for one connection of a peer: it is dropped if the peer has
+/// reconnected meanwhile (the new connection syncs afresh, and a message
+/// made for the old one's sync state would mislead it).
+pub type Delivery = (PeerId, ConnectionId, Message);
+
 /// Writes to make durable, then messages to deliver.
 struct Job {
     store: Vec<StorageTask>,
-    send: Vec<(PeerId, Message)>,
+    send: Vec<Delivery>,
     done: oneshot::Sender<Result<(), StorageError>>,
 }
 
@@ -60,7 +65,7 @@ impl Committer {
     pub async fn submit(
         &self,
         store: Vec<StorageTask>,
-        send: Vec<(PeerId, Message)>,
+        send: Vec<Delivery>,
     ) -> Result<Result<(), StorageError>, WriterGone> {
         let (done, outcome) = oneshot::channel();
         self.queue
@@ -103,13 +108,15 @@ fn run(storage: &dyn Storage, peers: &Peers, jobs: &std_mpsc::Receiver<Job>) {
 }
 
 /// Hand messages to their peers' connections.
-pub fn deliver(peers: &Peers, messages: Vec<(PeerId, Message)>) {
+pub fn deliver(peers: &Peers, messages: Vec<Delivery>) {
     if messages.is_empty() {
         return;
     }
     let peers = lock(peers);
-    for (peer, message) in messages {
-        if let Some((_, outbox)) = peers.get(&peer) {
+    for (peer, connection, message) in messages {
+        if let Some((current, outbox)) = peers.get(&peer)
+            && *current == connection
+        {
             // A closed outbox means the connection is going away; its
             // disconnect cleans up.
             let _ = outbox.send(message);
@@ -138,12 +145,12 @@ mod tests {
         }
     }
 
-    fn note(i: usize) -> (PeerId, Message) {
+    fn note(i: usize) -> Delivery {
         let reader = PeerId::new("reader");
         let message = Message::Leave {
             sender_id: PeerId::new(format!("m{i}")),
         };
-        (reader, message)
+        (reader, 0, message)
     }
 
     #[tokio::test]
