@@ -214,7 +214,7 @@ mod tests {
     }
 
     #[test]
-    fn a_keystroke_reaches_everyone_once_and_a_resync_only_its_sender() {
+    fn a_keystroke_reaches_everyone_and_a_resync_only_its_sender() {
         let me = PeerId::new("relay");
         let id = DocumentId::from_bytes([5; 16]);
         let (mut relay, _) = RelayDoc::load(id, &[]);

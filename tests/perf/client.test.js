@@ -16,8 +16,7 @@
 // PLAN_KB = 100).
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -27,11 +26,10 @@ import {
   launchBrowser,
   openProfile,
   outputDir,
-  repoRoot,
   screenshotPath,
+  seedEscalations,
   signIn,
   startRelay,
-  tempDataDir,
 } from "../support/harness.js";
 
 const N = Number(process.env.FIELDBOOK_BENCH_DOCS ?? 150);
@@ -44,24 +42,8 @@ let browser;
 let documents = N;
 const figures = {};
 
-function benchBinary() {
-  const release = join(repoRoot, "target", "release", "bench");
-  if (existsSync(release)) return release;
-  const debug = join(repoRoot, "target", "debug", "bench");
-  if (!existsSync(debug)) {
-    const built = spawnSync("cargo", ["build", "-q", "-p", "bench"], { cwd: repoRoot, stdio: "inherit" });
-    assert.equal(built.status, 0, "cargo build -p bench");
-  }
-  return debug;
-}
-
 before(async () => {
-  const dataDir = tempDataDir();
-  const seeded = spawnSync(benchBinary(), ["seed", "--data", dataDir, "--escalations", String(N)], {
-    encoding: "utf8",
-  });
-  assert.equal(seeded.status, 0, `bench seed failed:\n${seeded.stderr}`);
-  const systemic = Number(/and (\d+) systemic/.exec(seeded.stdout)?.[1] ?? 0);
+  const { dataDir, systemic } = seedEscalations(N, { release: true });
   documents = N + systemic;
   relay = await startRelay({ dataDir });
   browser = await launchBrowser();

@@ -14,12 +14,9 @@
 // record (run after `cargo build --release -p bench`, which seeds faster).
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { launchBrowser, openProfile, repoRoot, screenshotPath, signIn, startRelay, tempDataDir } from "../support/harness.js";
+import { launchBrowser, openProfile, screenshotPath, seedEscalations, signIn, startRelay } from "../support/harness.js";
 
 const N = Number(process.env.FIELDBOOK_BENCH_ESCALATIONS ?? 300);
 const SLOW = 120_000 + N * 60; // a first sync of N documents on a slow machine
@@ -28,23 +25,8 @@ let relay;
 let browser;
 const figures = [];
 
-function seedBinary() {
-  const release = join(repoRoot, "target", "release", "bench");
-  if (N > 1000 && existsSync(release)) return release;
-  const debug = join(repoRoot, "target", "debug", "bench");
-  if (!existsSync(debug)) {
-    const built = spawnSync("cargo", ["build", "-q", "-p", "bench"], { cwd: repoRoot, stdio: "inherit" });
-    assert.equal(built.status, 0, "cargo build -p bench");
-  }
-  return debug;
-}
-
 before(async () => {
-  const dataDir = tempDataDir();
-  const seeded = spawnSync(seedBinary(), ["seed", "--data", dataDir, "--escalations", String(N)], {
-    encoding: "utf8",
-  });
-  assert.equal(seeded.status, 0, `bench seed failed:\n${seeded.stderr}`);
+  const { dataDir } = seedEscalations(N, { release: N > 1000 });
   relay = await startRelay({ dataDir });
   browser = await launchBrowser();
 });

@@ -1,6 +1,6 @@
 // Shared test harness: start the relay binary on a free port, launch Chromium.
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -32,6 +32,29 @@ export function tempDataDir() {
   const dir = mkdtempSync(join(tmpdir(), "fieldbook-test-"));
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * A fresh relay data directory holding `n` generated escalations and the
+ * systemic issues they link to (`bench seed`); returns it and how many
+ * systemic issues there are. With `release`, the release build of `bench`
+ * is used when it exists (much faster for large `n`); otherwise the debug
+ * build, built first if missing.
+ */
+export function seedEscalations(n, { release = false } = {}) {
+  const binary = (profile) => join(repoRoot, "target", profile, "bench");
+  let bench = binary("release");
+  if (!release || !existsSync(bench)) {
+    bench = binary("debug");
+    if (!existsSync(bench)) {
+      const built = spawnSync("cargo", ["build", "-q", "-p", "bench"], { cwd: repoRoot, stdio: "inherit" });
+      if (built.status !== 0) throw new Error("cargo build -p bench failed");
+    }
+  }
+  const dataDir = tempDataDir();
+  const seeded = spawnSync(bench, ["seed", "--data", dataDir, "--escalations", String(n)], { encoding: "utf8" });
+  if (seeded.status !== 0) throw new Error(`bench seed failed:\n${seeded.stderr}`);
+  return { dataDir, systemic: Number(/and (\d+) systemic/.exec(seeded.stdout)?.[1] ?? 0) };
 }
 
 /**

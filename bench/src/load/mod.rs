@@ -57,70 +57,59 @@ pub struct Figures {
     pub catch_up: Option<Duration>,
 }
 
-/// Run every scenario against `kind`, each against a fresh server. A
-/// scenario that fails is reported (its figures stay empty) and the rest
+/// Run every chosen scenario against `kind`, each against a fresh server.
+/// A scenario that fails is reported (its figures stay empty) and the rest
 /// still run.
 pub async fn measure(kind: Kind, bench: &Path, o: &Options) -> Figures {
     let mut f = Figures::default();
-    let failed = |what: &str, e: LoadError| {
-        eprintln!("bench load: {} — {what} failed: {e}", kind.name());
-    };
-    let fresh = || Server::start(kind, bench);
     if o.runs("meeting") {
-        eprintln!("bench load: {} — meeting", kind.name());
-        match fresh() {
-            Ok(s) => match scenario::typing(&s, o.meeting()).await {
-                Ok(m) => f.meeting = m,
-                Err(e) => failed("meeting", e),
-            },
-            Err(e) => failed("meeting", e),
-        }
+        let meeting = async |s: &Server| scenario::typing(s, o.meeting()).await;
+        f.meeting = fresh(kind, bench, "meeting", meeting)
+            .await
+            .unwrap_or_default();
     }
     if o.runs("team") {
-        eprintln!("bench load: {} — team", kind.name());
-        match fresh() {
-            Ok(s) => match scenario::typing(&s, o.team()).await {
-                Ok(t) => f.team = t,
-                Err(e) => failed("team", e),
-            },
-            Err(e) => failed("team", e),
-        }
+        let team = async |s: &Server| scenario::typing(s, o.team()).await;
+        f.team = fresh(kind, bench, "team", team).await.unwrap_or_default();
     }
     if o.runs("ramp") {
-        eprintln!(
-            "bench load: {} — ramp to the sustainable edit rate",
-            kind.name()
-        );
-        match fresh() {
-            Ok(s) => {
-                let (held, steps) =
-                    scenario::ramp(&s, o.cps, o.ramp_seconds, o.ramp_max, 100.0).await;
-                (f.sustainable, f.ramp) = (held, steps);
-            }
-            Err(e) => failed("ramp", e),
+        let ramp = async |s: &Server| {
+            Ok(scenario::ramp(s, o.cps, o.ramp_seconds, o.ramp_max, 100.0).await)
+        };
+        let name = "ramp to the sustainable edit rate";
+        if let Some((held, steps)) = fresh(kind, bench, name, ramp).await {
+            (f.sustainable, f.ramp) = (held, steps);
         }
     }
     if o.runs("idle") {
-        eprintln!("bench load: {} — idle connections", kind.name());
-        match fresh() {
-            Ok(s) => match scenario::idle(&s, o.idle).await {
-                Ok(i) => f.idle = i,
-                Err(e) => failed("idle", e),
-            },
-            Err(e) => failed("idle", e),
-        }
+        let idle = async |s: &Server| scenario::idle(s, o.idle).await;
+        f.idle = fresh(kind, bench, "idle connections", idle)
+            .await
+            .unwrap_or_default();
     }
     if o.runs("catch-up") {
-        eprintln!("bench load: {} — catch-up", kind.name());
-        match fresh() {
-            Ok(s) => match scenario::catch_up(&s, o.catch_up).await {
-                Ok(c) => f.catch_up = Some(c),
-                Err(e) => failed("catch-up", e),
-            },
-            Err(e) => failed("catch-up", e),
-        }
+        let catch_up = async |s: &Server| scenario::catch_up(s, o.catch_up).await;
+        f.catch_up = fresh(kind, bench, "catch-up", catch_up).await;
     }
     f
+}
+
+/// Announce scenario `name`, start a fresh server of `kind` and run it;
+/// `None`, with the reason printed, when either failed.
+async fn fresh<T>(
+    kind: Kind,
+    bench: &Path,
+    name: &str,
+    run: impl AsyncFnOnce(&Server) -> Result<T, LoadError>,
+) -> Option<T> {
+    eprintln!("bench load: {} — {name}", kind.name());
+    let outcome = match Server::start(kind, bench) {
+        Ok(server) => run(&server).await,
+        Err(e) => Err(e),
+    };
+    outcome
+        .map_err(|e| eprintln!("bench load: {} — {name} failed: {e}", kind.name()))
+        .ok()
 }
 
 /// Both servers, the table printed and the chart written to `chart`.
