@@ -27,6 +27,20 @@ pub struct RelayDoc {
     sync: Option<DocSync>,
     /// Peers that asked for the document before the relay had it.
     waiting: BTreeSet<PeerId>,
+    /// Answers owed for the messages applied since the last
+    /// [`RelayDoc::effects`].
+    owed: Owed,
+}
+
+#[derive(Default)]
+struct Owed {
+    /// Peers to tell the relay does not have the document.
+    unavailable: Vec<PeerId>,
+    /// A message brought new changes (or a waiting peer can now be served):
+    /// every peer may be owed a sync message.
+    everyone: bool,
+    /// Peers whose messages were applied: each may be owed an answer.
+    senders: BTreeSet<PeerId>,
 }
 
 /// What handling one message asks of the driver: perform every write in
@@ -53,6 +67,7 @@ impl RelayDoc {
             id,
             sync,
             waiting: BTreeSet::new(),
+            owed: Owed::default(),
         };
         (doc, errors)
     }
@@ -76,7 +91,8 @@ impl RelayDoc {
     }
 
     /// A `request` (`is_request`) or `sync` message from `from`; `me` is
-    /// the relay's peer id.
+    /// the relay's peer id. The same as [`RelayDoc::apply`] followed by
+    /// [`RelayDoc::effects`].
     pub fn receive(
         &mut self,
         me: &PeerId,
@@ -84,18 +100,19 @@ impl RelayDoc {
         data: &[u8],
         is_request: bool,
     ) -> Result<RelayEffects, SyncError> {
-        let mut effects = RelayEffects::default();
+        self.apply(from, data, is_request)?;
+        Ok(self.effects(me))
+    }
+
+    /// Apply a `request` (`is_request`) or `sync` message from `from`. What
+    /// it asks of the driver waits for [`RelayDoc::effects`], so a driver
+    /// with several messages for the document applies them all first and
+    /// then answers each peer once, with everything at once.
+    pub fn apply(&mut self, from: &PeerId, data: &[u8], is_request: bool) -> Result<(), SyncError> {
         if is_request && !self.has_it() {
             self.waiting.insert(from.clone());
-            effects.send.push((
-                from.clone(),
-                Message::DocUnavailable {
-                    sender_id: me.clone(),
-                    target_id: from.clone(),
-                    document_id: self.id,
-                },
-            ));
-            return Ok(effects);
+            self.owed.unavailable.push(from.clone());
+            return Ok(());
         }
         let id = self.id;
         let sync = self
@@ -109,23 +126,47 @@ impl RelayDoc {
         // acknowledgements; answering each with a sync message generated
         // for every peer made the relay's work grow with the square of the
         // people typing.
-        let mut everyone = received.new_changes > 0;
+        self.owed.everyone |= received.new_changes > 0;
         if !sync.is_empty() && !self.waiting.is_empty() {
             for waiting in std::mem::take(&mut self.waiting) {
                 sync.add_peer(&waiting);
             }
-            everyone = true;
+            self.owed.everyone = true;
         }
+        self.owed.senders.insert(from.clone());
+        Ok(())
+    }
+
+    /// What the messages applied since the last call ask of the driver:
+    /// one write and at most one sync message per peer, however many
+    /// messages there were.
+    pub fn effects(&mut self, me: &PeerId) -> RelayEffects {
+        let owed = std::mem::take(&mut self.owed);
+        let id = self.id;
+        let mut effects = RelayEffects::default();
+        for peer in owed.unavailable {
+            let message = Message::DocUnavailable {
+                sender_id: me.clone(),
+                target_id: peer.clone(),
+                document_id: id,
+            };
+            effects.send.push((peer, message));
+        }
+        let Some(sync) = self.sync.as_mut() else {
+            return effects;
+        };
         effects.store.extend(sync.storage_task());
-        let outgoing = if everyone {
+        let outgoing = if owed.everyone {
             sync.outgoing()
         } else {
-            sync.outgoing_for(from)
-                .map(|data| Outgoing {
-                    peer: from.clone(),
-                    data,
+            owed.senders
+                .iter()
+                .filter_map(|peer| {
+                    sync.outgoing_for(peer).map(|data| Outgoing {
+                        peer: peer.clone(),
+                        data,
+                    })
                 })
-                .into_iter()
                 .collect()
         };
         for out in outgoing {
@@ -137,7 +178,7 @@ impl RelayDoc {
             };
             effects.send.push((out.peer, message));
         }
-        Ok(effects)
+        effects
     }
 
     /// A write of [`RelayEffects::store`] failed: the next write stores the
@@ -152,6 +193,8 @@ impl RelayDoc {
     /// connection of the same peer starts afresh).
     pub fn forget(&mut self, peer: &PeerId) {
         self.waiting.remove(peer);
+        self.owed.senders.remove(peer);
+        self.owed.unavailable.retain(|p| p != peer);
         if let Some(sync) = self.sync.as_mut() {
             sync.remove_peer(peer);
         }
@@ -178,7 +221,7 @@ impl RelayDoc {
 #[cfg(test)]
 mod tests {
     use automerge::transaction::Transactable;
-    use automerge::{ActorId, ROOT};
+    use automerge::{ActorId, ROOT, ReadDoc};
 
     use super::*;
 
@@ -273,5 +316,71 @@ mod tests {
             "{:?}",
             effects.send
         );
+    }
+
+    #[test]
+    fn keystrokes_applied_together_are_answered_once_per_peer() {
+        let me = PeerId::new("relay");
+        let id = DocumentId::from_bytes([6; 16]);
+        let (mut relay, _) = RelayDoc::load(id, &[]);
+        let mut peers: Vec<(PeerId, DocSync)> = (0..5)
+            .map(|i| {
+                let doc = AutoCommit::new().with_actor(ActorId::from(vec![i as u8 + 1; 16]));
+                let mut sync = DocSync::new(id, doc);
+                sync.add_peer(&me);
+                (PeerId::new(format!("p{i}")), sync)
+            })
+            .collect();
+        peers[0]
+            .1
+            .doc_mut()
+            .put(ROOT, "title", "Q3 plan")
+            .expect("put");
+        peers[0].1.doc_mut().commit();
+        settle(&mut relay, &me, &mut peers);
+
+        // Four people type at once; the relay reads all four messages
+        // before it answers.
+        for (i, (_, doc)) in peers.iter_mut().enumerate().take(4) {
+            doc.doc_mut()
+                .put(ROOT, format!("k{i}"), i as i64)
+                .expect("put");
+            doc.doc_mut().commit();
+        }
+        for i in 0..4 {
+            let data = peers[i].1.outgoing_for(&me).expect("a change to offer");
+            relay.apply(&peers[i].0, &data, false).expect("apply");
+        }
+        let effects = relay.effects(&me);
+        assert_eq!(effects.store.len(), 1, "one write for the four changes");
+        let mut to: Vec<&PeerId> = effects.send.iter().map(|(p, _)| p).collect();
+        to.sort();
+        to.dedup();
+        assert_eq!(to.len(), effects.send.len(), "one message per peer");
+        assert_eq!(to.len(), 5, "everyone hears: {to:?}");
+        assert!(relay.effects(&me).send.is_empty(), "nothing owed twice");
+
+        // The one message each carries what the others typed.
+        for (to, message) in effects.send {
+            let Message::Sync { data, .. } = message else {
+                panic!("a sync message");
+            };
+            let (_, doc) = peers.iter_mut().find(|(p, _)| *p == to).expect("a peer");
+            doc.receive(&me, &data).expect("receives");
+        }
+        for i in 0..4 {
+            assert!(
+                peers[4]
+                    .1
+                    .doc()
+                    .get(ROOT, format!("k{i}"))
+                    .expect("get")
+                    .is_some(),
+                "p4 has p{i}'s change"
+            );
+        }
+        settle(&mut relay, &me, &mut peers);
+        let heads = relay.heads();
+        assert!(peers.iter_mut().all(|(_, d)| d.heads() == heads));
     }
 }

@@ -1,7 +1,10 @@
 //! The relay's documents and who is syncing them.
 //!
 //! Each document lives behind its own lock, loaded from storage on first use;
-//! a message for one document never waits for another. For every document
+//! a message for one document never waits for another. Messages that arrive
+//! while their document is busy queue in its inbox, and whoever takes the
+//! lock next applies them all and answers each peer once: in a busy meeting
+//! twenty keystrokes cost one sync message per person, not twenty. For every document
 //! the hub keeps a [`DocSync`] with one sync state per connected peer. A
 //! change is stored before anyone hears about it, so a peer that has been
 //! told "the relay has this" can rely on it surviving a crash. Writes go
@@ -22,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use protocol::{DocumentId, Message, PeerId, RelayDoc};
-use tokio::sync::{OwnedMutexGuard, mpsc};
+use tokio::sync::{OwnedMutexGuard, mpsc, oneshot};
 
 use crate::storage::{Storage, StorageError};
 
@@ -34,7 +37,7 @@ use commit::{Committer, Peers, WriterGone};
 pub type Outbox = mpsc::UnboundedSender<Message>;
 
 /// Why a message from a peer was refused.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum HubError {
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -57,7 +60,23 @@ struct DocEntry {
     last_used: Instant,
 }
 
-type Entry = Arc<tokio::sync::Mutex<DocEntry>>;
+/// A document's place in the hub: its state behind the lock, and the
+/// messages waiting for that lock.
+struct Slot {
+    inbox: Mutex<Vec<Pending>>,
+    state: Arc<tokio::sync::Mutex<DocEntry>>,
+}
+
+type Entry = Arc<Slot>;
+
+/// A message waiting for its document, and where its outcome goes.
+struct Pending {
+    from: PeerId,
+    connection: ConnectionId,
+    data: Vec<u8>,
+    is_request: bool,
+    done: oneshot::Sender<Result<(), HubError>>,
+}
 
 pub struct Hub {
     me: PeerId,
@@ -111,7 +130,7 @@ impl Hub {
         if replaced {
             let entries: Vec<_> = lock(&self.docs).values().cloned().collect();
             for entry in entries {
-                forget(&mut *entry.lock().await, peer);
+                forget(&mut *entry.state.lock().await, peer);
             }
         }
         id
@@ -139,26 +158,33 @@ impl Hub {
             // An evicted document has no sync state to forget.
             let entry = lock(&self.docs).get(doc).cloned();
             if let Some(entry) = entry {
-                forget(&mut *entry.lock().await, peer);
+                forget(&mut *entry.state.lock().await, peer);
             }
         }
+    }
+
+    /// The document's current entry (a fresh one if it has none).
+    fn slot(&self, doc: DocumentId) -> Entry {
+        lock(&self.docs)
+            .entry(doc)
+            .or_insert_with(|| {
+                Arc::new(Slot {
+                    inbox: Mutex::new(Vec::new()),
+                    state: Arc::new(tokio::sync::Mutex::new(DocEntry {
+                        loaded: None,
+                        evicted: false,
+                        last_used: Instant::now(),
+                    })),
+                })
+            })
+            .clone()
     }
 
     /// The document's entry, locked; a fresh entry if it was evicted while
     /// this waited for the lock.
     async fn locked(&self, doc: DocumentId) -> OwnedMutexGuard<DocEntry> {
         loop {
-            let entry = lock(&self.docs)
-                .entry(doc)
-                .or_insert_with(|| {
-                    Arc::new(tokio::sync::Mutex::new(DocEntry {
-                        loaded: None,
-                        evicted: false,
-                        last_used: Instant::now(),
-                    }))
-                })
-                .clone();
-            let guard = entry.lock_owned().await;
+            let guard = self.slot(doc).state.clone().lock_owned().await;
             if !guard.evicted {
                 return guard;
             }
@@ -189,7 +215,13 @@ impl Hub {
     }
 
     /// A `request` (`is_request`) or `sync` message from `from` on its
-    /// connection `connection`.
+    /// connection `connection`. Resolves once the changes it brought are
+    /// stored and the answers it caused have been handed to their
+    /// connections.
+    ///
+    /// The message joins the document's inbox; whoever holds the document's
+    /// lock next (this call, unless another got there first) applies every
+    /// message waiting there and answers each peer once.
     ///
     /// A message from a connection that a newer one of the same peer has
     /// superseded is ignored: the peer syncs afresh on the new one. Were it
@@ -206,33 +238,99 @@ impl Hub {
         data: &[u8],
         is_request: bool,
     ) -> Result<(), HubError> {
-        let mut entry = self.locked(doc).await;
-        if self.connection_of(from) != Some(connection) {
-            tracing::debug!(%doc, peer = %from, "ignored a superseded connection's message");
-            return Ok(());
+        let (done, mut outcome) = oneshot::channel();
+        let mut carried = vec![Pending {
+            from: from.clone(),
+            connection,
+            data: data.to_vec(),
+            is_request,
+            done,
+        }];
+        // Whoever applied it went away before the outcome was known (the
+        // relay is shutting down).
+        let gone = |_| Err(HubError::Writer(WriterGone));
+        loop {
+            let slot = self.slot(doc);
+            lock(&slot.inbox).append(&mut carried);
+            // Once another holder of the lock has applied this message,
+            // there is nothing left to wait for the lock for.
+            let entry = tokio::select! {
+                biased;
+                finished = &mut outcome => return finished.unwrap_or_else(gone),
+                entry = slot.state.clone().lock_owned() => entry,
+            };
+            let waiting = std::mem::take(&mut *lock(&slot.inbox));
+            if entry.evicted {
+                // The document was dropped while these waited: they go to
+                // its new entry.
+                carried = waiting;
+                continue;
+            }
+            if !waiting.is_empty() {
+                self.apply_together(doc, entry, waiting).await;
+            }
+            return outcome.await.unwrap_or_else(gone);
         }
+    }
+
+    /// Apply `batch` to the document, store what it brought, and answer
+    /// each peer once; each message's outcome goes to its sender.
+    async fn apply_together(
+        &self,
+        doc: DocumentId,
+        mut entry: OwnedMutexGuard<DocEntry>,
+        batch: Vec<Pending>,
+    ) {
         entry.last_used = Instant::now();
-        let loaded = self.ensure_loaded(doc, &mut entry).await?;
-        let effects = loaded
-            .receive(&self.me, from, data, is_request)
-            .map_err(|e| HubError::Sync {
-                doc,
-                reason: e.to_string(),
-            })?;
+        let loaded = match self.ensure_loaded(doc, &mut entry).await {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                for pending in batch {
+                    let _ = pending.done.send(Err(e.clone()));
+                }
+                return;
+            }
+        };
+        let mut applied = Vec::with_capacity(batch.len());
+        for pending in batch {
+            let outcome = if self.connection_of(&pending.from) != Some(pending.connection) {
+                tracing::debug!(%doc, peer = %pending.from, "ignored a superseded connection's message");
+                Ok(())
+            } else {
+                match loaded.apply(&pending.from, &pending.data, pending.is_request) {
+                    Ok(()) => {
+                        applied.push(pending.done);
+                        continue;
+                    }
+                    Err(e) => Err(HubError::Sync {
+                        doc,
+                        reason: e.to_string(),
+                    }),
+                }
+            };
+            let _ = pending.done.send(outcome);
+        }
+        let effects = loaded.effects(&self.me);
         // Stored before anyone hears of it; the document is free for the
-        // next message meanwhile.
+        // next messages meanwhile.
         let send = self.addressed(effects.send);
         let written = self.committer.submit(effects.store, send);
         drop(entry);
-        if let Err(e) = written.await? {
-            // The next write rewrites the whole document.
-            let mut entry = self.locked(doc).await;
-            if let Some(loaded) = entry.loaded.as_mut() {
-                loaded.storage_failed();
+        let outcome = match written.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                // The next write rewrites the whole document.
+                let mut entry = self.locked(doc).await;
+                if let Some(loaded) = entry.loaded.as_mut() {
+                    loaded.storage_failed();
+                }
+                Err(e.into())
             }
-            return Err(e.into());
+            Err(e) => Err(e.into()),
+        };
+        for done in applied {
+            let _ = done.send(outcome.clone());
         }
-        Ok(())
     }
 
     /// Drop from memory every document that no connected peer is syncing or
@@ -247,10 +345,10 @@ impl Hub {
         let mut evicted = 0;
         for (doc, entry) in entries {
             // A document someone is using right now is not idle.
-            let Ok(mut guard) = entry.clone().try_lock_owned() else {
+            let Ok(mut guard) = entry.state.clone().try_lock_owned() else {
                 continue;
             };
-            if guard.evicted || guard.last_used.elapsed() < idle {
+            if guard.evicted || guard.last_used.elapsed() < idle || !lock(&entry.inbox).is_empty() {
                 continue;
             }
             if let Some(loaded) = guard.loaded.as_mut() {
@@ -297,7 +395,7 @@ impl Hub {
         let Some(entry) = lock(&self.docs).get(document_id).cloned() else {
             return;
         };
-        let entry = entry.lock().await;
+        let entry = entry.state.lock().await;
         let Some(loaded) = entry.loaded.as_ref() else {
             return;
         };

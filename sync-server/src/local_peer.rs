@@ -80,6 +80,12 @@ impl LocalPeer {
         })
     }
 
+    /// The messages the relay has sent since the last sync, taken.
+    #[cfg(test)]
+    pub fn received(&mut self) -> Vec<Message> {
+        std::iter::from_fn(|| self.inbox.try_recv().ok()).collect()
+    }
+
     /// Close the connection.
     pub async fn leave(self, hub: &Hub) {
         hub.disconnect(&self.id, self.connection, &self.docs).await;

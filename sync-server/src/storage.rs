@@ -18,7 +18,7 @@ use thiserror::Error;
 
 use crate::access::{MemberRecord, TokenRecord, WorkspaceRecord};
 
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, Error)]
 pub enum StorageError {
     #[error("cannot open the store at {path}: {reason}")]
     Open { path: String, reason: String },

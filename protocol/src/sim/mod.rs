@@ -51,6 +51,13 @@ pub enum Queue {
     Closing(usize),
 }
 
+impl Queue {
+    /// Frames the relay reads.
+    pub fn to_relay(self) -> bool {
+        !matches!(self, Queue::Down(_))
+    }
+}
+
 pub struct World {
     pub relay: SimRelay,
     pub clients: Vec<SimClient>,
@@ -198,6 +205,29 @@ impl World {
             }
         }
         self.delivered += 1;
+    }
+
+    /// The relay reads the first frame waiting on every connection to it
+    /// before it answers any: the messages that queue for a document while
+    /// the hub is busy with it are applied together.
+    pub fn deliver_to_relay_together(&mut self) {
+        let mut frames = Vec::new();
+        for (i, link) in self.links.iter_mut().enumerate() {
+            if let Some(link) = link
+                && let Some(frame) = link.up.pop_front()
+            {
+                frames.push((self.clients[i].me().clone(), link.connection, frame));
+            }
+        }
+        for closing in &mut self.closing {
+            if let Some(frame) = closing.up.pop_front() {
+                let me = self.clients[closing.client].me().clone();
+                frames.push((me, closing.connection, frame));
+            }
+        }
+        self.delivered += frames.len();
+        let out = self.relay.on_frames(&frames);
+        self.route(out);
     }
 
     /// Frames from the relay go to the peer's connection as the relay

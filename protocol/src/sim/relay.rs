@@ -80,32 +80,45 @@ impl SimRelay {
     /// returns the frames to send. A frame from a connection a newer one of
     /// the same peer has superseded is ignored, as in the hub.
     pub fn on_frame(&mut self, from: &PeerId, connection: u64, bytes: &[u8]) -> Vec<Addressed> {
-        if self.connection_of(from) != Some(connection) {
-            return Vec::new();
+        self.on_frames(&[(from.clone(), connection, bytes.to_vec())])
+    }
+
+    /// Frames read together, as the hub applies the messages that queued
+    /// for a document while it was busy: each document applies all of
+    /// its frames, then answers each peer once.
+    pub fn on_frames(&mut self, frames: &[(PeerId, u64, Vec<u8>)]) -> Vec<Addressed> {
+        let mut touched = Vec::new();
+        for (from, connection, bytes) in frames {
+            if self.connection_of(from) != Some(*connection) {
+                continue;
+            }
+            let message = Message::decode(bytes).expect("clients send valid frames");
+            let (doc, data, is_request) = match message {
+                Message::Sync {
+                    document_id, data, ..
+                } => (document_id, data, false),
+                Message::Request {
+                    document_id, data, ..
+                } => (document_id, data, true),
+                other => panic!("unexpected `{}` from {from}", other.kind()),
+            };
+            self.load(doc)
+                .apply(from, &data, is_request)
+                .expect("valid sync data");
+            if !touched.contains(&doc) {
+                touched.push(doc);
+            }
         }
-        let message = Message::decode(bytes).expect("clients send valid frames");
-        let (doc, data, is_request) = match message {
-            Message::Sync {
-                document_id, data, ..
-            } => (document_id, data, false),
-            Message::Request {
-                document_id, data, ..
-            } => (document_id, data, true),
-            other => panic!("unexpected `{}` from {from}", other.kind()),
-        };
         let me = self.me.clone();
-        let effects = self
-            .load(doc)
-            .receive(&me, from, &data, is_request)
-            .expect("valid sync data");
-        for task in effects.store {
-            self.apply(task);
+        let mut out = Vec::new();
+        for doc in touched {
+            let effects = self.load(doc).effects(&me);
+            for task in effects.store {
+                self.apply(task);
+            }
+            out.extend(effects.send.into_iter().map(|(peer, m)| (peer, m.encode())));
         }
-        effects
-            .send
-            .into_iter()
-            .map(|(peer, m)| (peer, m.encode()))
-            .collect()
+        out
     }
 
     /// The document in memory, loaded from storage first if need be.

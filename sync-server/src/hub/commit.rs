@@ -45,7 +45,7 @@ pub struct Committer {
 }
 
 /// Why a queued job has no outcome.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("the relay's writer thread stopped")]
 pub struct WriterGone;
 
@@ -60,18 +60,25 @@ impl Committer {
         Committer { queue }
     }
 
-    /// Store `store`, then deliver `send`. Resolves once both are done (or
-    /// the write failed, in which case nothing was delivered).
-    pub async fn submit(
+    /// Store `store`, then deliver `send`. The job is queued now, before
+    /// the caller lets go of the document, so jobs for one document are
+    /// written and delivered in the order they were made; the future
+    /// resolves once both are done (or the write failed, in which case
+    /// nothing was delivered).
+    pub fn submit(
         &self,
         store: Vec<StorageTask>,
         send: Vec<Delivery>,
-    ) -> Result<Result<(), StorageError>, WriterGone> {
+    ) -> impl Future<Output = Result<Result<(), StorageError>, WriterGone>> + use<> {
         let (done, outcome) = oneshot::channel();
-        self.queue
+        let queued = self
+            .queue
             .send(Job { store, send, done })
-            .map_err(|_| WriterGone)?;
-        outcome.await.map_err(|_| WriterGone)
+            .map_err(|_| WriterGone);
+        async move {
+            queued?;
+            outcome.await.map_err(|_| WriterGone)
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The hub driven directly (no sockets): eviction and reloading, a peer
-//! arriving while its document is being evicted, and a superseded
-//! connection's late message.
+//! arriving while its document is being evicted, a superseded connection's
+//! late message, and messages that queue while their document is busy.
 
 use std::sync::mpsc as std_mpsc;
 
@@ -206,4 +206,81 @@ async fn a_superseded_connection_cannot_leave_a_stale_sync_state() {
     let mut third = Peer::connect(&hub, "pat", pat_doc).await;
     third.sync(&hub).await;
     assert_eq!(third.doc.heads(), alice.doc.heads());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keystrokes_that_queue_while_the_document_is_busy_are_answered_once_each() {
+    let storage = Arc::new(MemoryStorage::default());
+    let hub = Arc::new(hub_over(storage.clone()));
+    let first = plan("Grow");
+    let id = first.id();
+    let mut people = vec![Peer::connect(&hub, "alice", first).await];
+    people[0].sync(&hub).await;
+    for name in ["bob", "carol", "dan", "erin"] {
+        let mut doc = DocSync::new(id, people[0].doc.doc().clone());
+        doc.doc_mut().set_actor(ActorId::random());
+        let mut peer = Peer::connect(&hub, name, doc).await;
+        peer.sync(&hub).await;
+        people.push(peer);
+    }
+    for peer in &mut people {
+        peer.sync(&hub).await;
+        peer.local.received();
+    }
+    let chunks = storage.load(&id).expect("load").len();
+
+    // Four of them type while the relay is busy with the document.
+    let busy = hub.locked(id).await;
+    let relay = hub.peer_id().clone();
+    let mut typing = Vec::new();
+    for (i, peer) in people.iter_mut().enumerate().take(4) {
+        AccountPlan::set_text(peer.doc.doc_mut(), PlanField::Vision, &format!("Grow {i}"))
+            .expect("edit");
+        peer.doc.doc_mut().commit();
+        let data = peer.doc.outgoing_for(&relay).expect("a change to offer");
+        let (hub, from, connection) = (
+            hub.clone(),
+            peer.local.id().clone(),
+            peer.local.connection(),
+        );
+        typing.push(tokio::spawn(async move {
+            hub.sync(&from, connection, id, &data, false).await
+        }));
+    }
+    for _ in 0..500 {
+        if lock(&hub.slot(id).inbox).len() == 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(lock(&hub.slot(id).inbox).len(), 4, "all four queued");
+    drop(busy);
+    for typed in typing {
+        typed.await.expect("joined").expect("applied");
+    }
+
+    // One write for the four changes, one message for each person.
+    assert_eq!(storage.load(&id).expect("load").len(), chunks + 1);
+    for peer in &mut people {
+        let received = peer.local.received();
+        assert_eq!(received.len(), 1, "{}: {received:?}", peer.local.id());
+        let Some(Message::Sync { data, .. }) = received.into_iter().next() else {
+            panic!("a sync message");
+        };
+        peer.doc.receive(&relay, &data).expect("receives");
+    }
+    // Erin, who only listened, has all four keystrokes from that one message.
+    assert_eq!(
+        people[4].doc.heads().len(),
+        4,
+        "the four concurrent keystrokes are its heads"
+    );
+    for peer in &mut people {
+        peer.sync(&hub).await;
+    }
+    let heads = people[0].doc.heads();
+    assert!(
+        people.iter_mut().all(|p| p.doc.heads() == heads),
+        "converged"
+    );
 }
