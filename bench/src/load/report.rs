@@ -105,6 +105,14 @@ fn rows(ours: &Figures, theirs: &Figures, o: &Options) -> Vec<Row> {
             "",
         ));
         rows.push(row(
+            format!("{name}: load generator CPU"),
+            a.generator_cpu_share * 100.0,
+            b.generator_cpu_share * 100.0,
+            "% core",
+            Better::Lower,
+            "",
+        ));
+        rows.push(row(
             format!("{name}: server peak RSS"),
             a.server.peak_kib as f64 / 1024.0,
             b.server.peak_kib as f64 / 1024.0,

@@ -12,7 +12,7 @@ use tokio::sync::Barrier;
 
 use super::LoadError;
 use super::client::{Client, genesis, replica};
-use super::server::{ProcStats, Server};
+use super::server::{ProcStats, Server, proc_stats};
 use super::stats::{Latencies, Ledger};
 
 /// How long clients keep reading after typing stops, for the last changes
@@ -45,6 +45,11 @@ pub struct TypingOutcome {
     pub diverged: usize,
     /// The server's CPU time over the run, as a share of one core.
     pub cpu_share: f64,
+    /// The load generator's own CPU time over the run, as a share of one
+    /// core: its clients share the machine with the server, so a
+    /// generator near the machine's cores measures the machine, not the
+    /// server.
+    pub generator_cpu_share: f64,
     pub server: ProcStats,
 }
 
@@ -111,6 +116,8 @@ pub async fn typing(server: &Server, t: Typing) -> Result<TypingOutcome, LoadErr
     let barrier = Arc::new(Barrier::new(clients.len()));
     let typing = Duration::from_secs_f64(t.seconds);
     let before = server.stats();
+    let generator = || proc_stats(std::process::id()).map_or(Duration::ZERO, |s| s.cpu);
+    let generator_before = generator();
     let started = Instant::now();
     let tasks: Vec<_> = clients
         .into_iter()
@@ -132,6 +139,7 @@ pub async fn typing(server: &Server, t: Typing) -> Result<TypingOutcome, LoadErr
     }
     let wall = started.elapsed();
     let after = server.stats();
+    let generator_cpu = generator().saturating_sub(generator_before);
 
     let latencies = ledger.latencies();
     let (mut expected, mut diverged) = (0usize, 0usize);
@@ -156,6 +164,7 @@ pub async fn typing(server: &Server, t: Typing) -> Result<TypingOutcome, LoadErr
         changes_per_sec: changes as f64 / t.seconds,
         diverged,
         cpu_share: (after.cpu.saturating_sub(before.cpu)).as_secs_f64() / wall.as_secs_f64(),
+        generator_cpu_share: generator_cpu.as_secs_f64() / wall.as_secs_f64(),
         server: after,
     })
 }
