@@ -347,9 +347,9 @@ mod tests {
                 .expect("put");
             doc.doc_mut().commit();
         }
-        for i in 0..4 {
-            let data = peers[i].1.outgoing_for(&me).expect("a change to offer");
-            relay.apply(&peers[i].0, &data, false).expect("apply");
+        for (from, doc) in peers.iter_mut().take(4) {
+            let data = doc.outgoing_for(&me).expect("a change to offer");
+            relay.apply(from, &data, false).expect("apply");
         }
         let effects = relay.effects(&me);
         assert_eq!(effects.store.len(), 1, "one write for the four changes");
