@@ -90,20 +90,6 @@ impl RelayDoc {
         self.sync.as_ref().is_some_and(|s| !s.is_empty())
     }
 
-    /// A `request` (`is_request`) or `sync` message from `from`; `me` is
-    /// the relay's peer id. The same as [`RelayDoc::apply`] followed by
-    /// [`RelayDoc::effects`].
-    pub fn receive(
-        &mut self,
-        me: &PeerId,
-        from: &PeerId,
-        data: &[u8],
-        is_request: bool,
-    ) -> Result<RelayEffects, SyncError> {
-        self.apply(from, data, is_request)?;
-        Ok(self.effects(me))
-    }
-
     /// Apply a `request` (`is_request`) or `sync` message from `from`. What
     /// it asks of the driver waits for [`RelayDoc::effects`], so a driver
     /// with several messages for the document applies them all first and
@@ -241,9 +227,8 @@ mod tests {
                 return sent;
             }
             for (i, data) in std::mem::take(&mut inbox) {
-                let effects = relay
-                    .receive(me, &peers[i].0, &data, false)
-                    .expect("receive");
+                relay.apply(&peers[i].0, &data, false).expect("apply");
+                let effects = relay.effects(me);
                 for (to, message) in effects.send {
                     let Message::Sync { data, .. } = message else {
                         continue;
@@ -256,16 +241,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_keystroke_reaches_everyone_and_a_resync_only_its_sender() {
-        let me = PeerId::new("relay");
+    /// A relay and `n` peers of one document, which the first of them
+    /// created and all of them have synced.
+    fn shared_by(n: u8, me: &PeerId) -> (RelayDoc, Vec<(PeerId, DocSync)>) {
         let id = DocumentId::from_bytes([5; 16]);
         let (mut relay, _) = RelayDoc::load(id, &[]);
-        let mut peers: Vec<(PeerId, DocSync)> = (0..4)
+        let mut peers: Vec<(PeerId, DocSync)> = (0..n)
             .map(|i| {
-                let doc = AutoCommit::new().with_actor(ActorId::from(vec![i as u8 + 1; 16]));
+                let doc = AutoCommit::new().with_actor(ActorId::from(vec![i + 1; 16]));
                 let mut sync = DocSync::new(id, doc);
-                sync.add_peer(&me);
+                sync.add_peer(me);
                 (PeerId::new(format!("p{i}")), sync)
             })
             .collect();
@@ -275,7 +260,14 @@ mod tests {
             .put(ROOT, "title", "Q3 plan")
             .expect("put");
         peers[0].1.doc_mut().commit();
-        settle(&mut relay, &me, &mut peers);
+        settle(&mut relay, me, &mut peers);
+        (relay, peers)
+    }
+
+    #[test]
+    fn a_keystroke_reaches_everyone_and_a_resync_only_its_sender() {
+        let me = PeerId::new("relay");
+        let (mut relay, mut peers) = shared_by(4, &me);
         let heads = relay.heads();
         assert!(
             peers.iter_mut().all(|(_, d)| d.heads() == heads),
@@ -309,7 +301,8 @@ mod tests {
         doc.remove_peer(&me);
         doc.add_peer(&me);
         let data = doc.outgoing_for(&me).expect("a fresh sync speaks first");
-        let effects = relay.receive(&me, from, &data, false).expect("receive");
+        relay.apply(from, &data, false).expect("apply");
+        let effects = relay.effects(&me);
         assert!(effects.store.is_empty());
         assert!(
             effects.send.iter().all(|(to, _)| to == from),
@@ -321,23 +314,7 @@ mod tests {
     #[test]
     fn keystrokes_applied_together_are_answered_once_per_peer() {
         let me = PeerId::new("relay");
-        let id = DocumentId::from_bytes([6; 16]);
-        let (mut relay, _) = RelayDoc::load(id, &[]);
-        let mut peers: Vec<(PeerId, DocSync)> = (0..5)
-            .map(|i| {
-                let doc = AutoCommit::new().with_actor(ActorId::from(vec![i as u8 + 1; 16]));
-                let mut sync = DocSync::new(id, doc);
-                sync.add_peer(&me);
-                (PeerId::new(format!("p{i}")), sync)
-            })
-            .collect();
-        peers[0]
-            .1
-            .doc_mut()
-            .put(ROOT, "title", "Q3 plan")
-            .expect("put");
-        peers[0].1.doc_mut().commit();
-        settle(&mut relay, &me, &mut peers);
+        let (mut relay, mut peers) = shared_by(5, &me);
 
         // Four people type at once; the relay reads all four messages
         // before it answers.

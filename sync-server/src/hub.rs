@@ -293,22 +293,21 @@ impl Hub {
         };
         let mut applied = Vec::with_capacity(batch.len());
         for pending in batch {
-            let outcome = if self.connection_of(&pending.from) != Some(pending.connection) {
+            if self.connection_of(&pending.from) != Some(pending.connection) {
                 tracing::debug!(%doc, peer = %pending.from, "ignored a superseded connection's message");
-                Ok(())
-            } else {
-                match loaded.apply(&pending.from, &pending.data, pending.is_request) {
-                    Ok(()) => {
-                        applied.push(pending.done);
-                        continue;
-                    }
-                    Err(e) => Err(HubError::Sync {
+                let _ = pending.done.send(Ok(()));
+                continue;
+            }
+            match loaded.apply(&pending.from, &pending.data, pending.is_request) {
+                // Its outcome is the write's.
+                Ok(()) => applied.push(pending.done),
+                Err(e) => {
+                    let _ = pending.done.send(Err(HubError::Sync {
                         doc,
                         reason: e.to_string(),
-                    }),
+                    }));
                 }
-            };
-            let _ = pending.done.send(outcome);
+            }
         }
         let effects = loaded.effects(&self.me);
         // Stored before anyone hears of it; the document is free for the
