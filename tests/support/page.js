@@ -122,7 +122,8 @@ export function horizontalOverflow(page) {
   });
 }
 
-/** Wait until `fn()` (run in the test) is truthy. */
+/** Wait until `fn()` (run in the test) is truthy; `what` (a string, or a function
+ * giving one when the wait times out) names what was awaited. */
 export async function until(fn, what, timeout = TIMEOUT) {
   const end = Date.now() + timeout;
   let last;
@@ -133,7 +134,7 @@ export async function until(fn, what, timeout = TIMEOUT) {
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${typeof what === "function" ? what() : what} (last: ${last})`);
     await new Promise((ok) => setTimeout(ok, 25));
   }
 }
