@@ -6,11 +6,12 @@
 //! into the [`Ledger`] when it leaves; every change that arrives is looked
 //! up there to time its propagation.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use protocol::{ClientEvent, ClientSession, DocSync, DocumentId, PeerId, PeerMetadata};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Frame;
@@ -48,6 +49,8 @@ pub struct Client {
     /// Spreads typists' keystrokes and insert positions.
     seed: u64,
     typed: u64,
+    /// Changes received from others.
+    received: u64,
 }
 
 impl Client {
@@ -68,6 +71,7 @@ impl Client {
             text,
             seed,
             typed: 0,
+            received: 0,
         };
         let join = client.session.on_open(PeerMetadata::default());
         client.send_message(&join).await?;
@@ -81,6 +85,12 @@ impl Client {
     /// Characters this client has typed.
     pub fn typed(&self) -> u64 {
         self.typed
+    }
+
+    /// Changes in this client's document: the genesis, its own, and the
+    /// others' that arrived.
+    fn holds(&self) -> u64 {
+        1 + self.typed + self.received
     }
 
     /// Type one character at a pseudo-random place and send the change.
@@ -111,16 +121,33 @@ impl Client {
         Ok(())
     }
 
-    /// Wait for one frame from the server and apply it (recording arrivals
-    /// in `ledger`); `Ok(false)` when the server closed.
+    /// Wait for one frame from the server and apply it with any already
+    /// behind it (recording arrivals in `ledger`); `Ok(false)` when the
+    /// server closed.
     pub async fn next_frame(&mut self, ledger: Option<&Ledger>) -> Result<bool, LoadError> {
         let frame = self.socket.next().await;
-        self.apply(frame, ledger).await
+        self.apply_ready(frame, ledger).await
     }
 
-    /// Apply what the socket gave. Kept apart from reading it, so a
-    /// `select!` only ever drops the (cancel-safe) read, never a send.
-    async fn apply(
+    /// Apply `frame` and every frame already waiting behind it, then send
+    /// one reply for all of them, as a real peer that fell behind would.
+    /// Kept apart from reading the first frame, so a `select!` only ever
+    /// drops the (cancel-safe) read, never a send.
+    async fn apply_ready(
+        &mut self,
+        frame: Option<Result<Frame, tokio_tungstenite::tungstenite::Error>>,
+        ledger: Option<&Ledger>,
+    ) -> Result<bool, LoadError> {
+        let mut open = self.apply(frame, ledger)?;
+        while open && let Some(frame) = self.socket.next().now_or_never() {
+            open = self.apply(frame, ledger)?;
+        }
+        self.flush().await?;
+        Ok(open)
+    }
+
+    /// Apply one frame.
+    fn apply(
         &mut self,
         frame: Option<Result<Frame, tokio_tungstenite::tungstenite::Error>>,
         ledger: Option<&Ledger>,
@@ -149,6 +176,7 @@ impl Client {
                     .doc
                     .receive(&relay, &data)
                     .map_err(|e| LoadError::Sync(e.to_string()))?;
+                self.received += received.new_changes as u64;
                 if received.new_changes > 0
                     && let Some(ledger) = ledger
                 {
@@ -157,7 +185,6 @@ impl Client {
                         ledger.arrived(&meta.hash, now);
                     }
                 }
-                self.flush().await?;
             }
             ClientEvent::RelayError(e) => return Err(LoadError::Protocol(e)),
             // Unavailable: someone else uploads it and the server sends it;
@@ -185,14 +212,18 @@ impl Client {
     }
 
     /// Type `cps` characters a second for `typing`, reading everything that
-    /// arrives meanwhile, then keep reading for `settle`.
+    /// arrives meanwhile, then keep reading until this client holds every
+    /// change typed in its document (told by `tally`) or `settle` has
+    /// passed. Returns how long after typing stopped the last one arrived,
+    /// or `None` if some never did.
     pub async fn type_for(
         &mut self,
         cps: f64,
         typing: Duration,
         settle: Duration,
         ledger: &Ledger,
-    ) -> Result<(), LoadError> {
+        tally: &Tally,
+    ) -> Result<Option<Duration>, LoadError> {
         let period = Duration::from_secs_f64(1.0 / cps.max(0.001));
         // Typists do not all press keys in step.
         let offset = period.mul_f64((self.seed % 97) as f64 / 97.0);
@@ -207,11 +238,22 @@ impl Client {
                     self.type_one(ledger).await?;
                 }
                 frame = self.socket.next() => {
-                    if !self.apply(frame, Some(ledger)).await? { return Err(LoadError::Socket("the server closed".into())) }
+                    if !self.apply_ready(frame, Some(ledger)).await? { return Err(LoadError::Socket("the server closed".into())) }
                 }
             }
         }
-        self.listen_for(settle, Some(ledger)).await
+        tally.stopped(self.typed);
+        let until = stop + settle;
+        loop {
+            if tally.complete(self.holds()) {
+                return Ok(Some(stop.elapsed()));
+            }
+            let now = tokio::time::Instant::now();
+            if now >= until {
+                return Ok(None);
+            }
+            self.listen_for(POLL.min(until - now), Some(ledger)).await?;
+        }
     }
 
     /// Close the connection cleanly.
@@ -225,6 +267,41 @@ impl Client {
             .send(Frame::Binary(m.encode().into()))
             .await
             .map_err(|e| LoadError::Socket(e.to_string()))
+    }
+}
+
+/// How often a settling client looks at its document's [`Tally`].
+const POLL: Duration = Duration::from_millis(20);
+
+/// What the typists of one document typed, for knowing when each of them
+/// holds everything.
+#[derive(Debug)]
+pub struct Tally {
+    typists: usize,
+    stopped: AtomicUsize,
+    typed: AtomicU64,
+}
+
+impl Tally {
+    pub fn new(typists: usize) -> Self {
+        Tally {
+            typists,
+            stopped: AtomicUsize::new(0),
+            typed: AtomicU64::new(0),
+        }
+    }
+
+    /// A typist stopped after typing `typed` changes.
+    fn stopped(&self, typed: u64) {
+        self.typed.fetch_add(typed, Ordering::SeqCst);
+        self.stopped.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Every typist has stopped and a replica holding `holds` changes has
+    /// them all (and the genesis).
+    fn complete(&self, holds: u64) -> bool {
+        self.stopped.load(Ordering::SeqCst) == self.typists
+            && holds == 1 + self.typed.load(Ordering::SeqCst)
     }
 }
 

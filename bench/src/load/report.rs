@@ -96,6 +96,14 @@ fn rows(ours: &Figures, theirs: &Figures, o: &Options) -> Vec<Row> {
             Better::Lower,
             "0",
         ));
+        rows.push(Row {
+            figure: format!("{name}: last arrival after typing stopped"),
+            ours: ms(a.settled),
+            theirs: ms(b.settled),
+            unit: "ms",
+            better: Better::Lower,
+            target: String::new(),
+        });
         rows.push(row(
             format!("{name}: server CPU"),
             a.cpu_share * 100.0,

@@ -11,13 +11,13 @@ use protocol::{DocSync, DocumentId};
 use tokio::sync::Barrier;
 
 use super::LoadError;
-use super::client::{Client, genesis, replica};
+use super::client::{Client, Tally, genesis, replica};
 use super::server::{ProcStats, Server, proc_stats};
 use super::stats::{Latencies, Ledger};
 
-/// How long clients keep reading after typing stops, for the last changes
-/// to arrive everywhere.
-const SETTLE: Duration = Duration::from_secs(2);
+/// How long clients keep reading after typing stops, at most, for the last
+/// changes to arrive everywhere: a change still missing then counts as lost.
+const SETTLE: Duration = Duration::from_secs(30);
 /// Clients connecting at once.
 const CONNECT_BATCH: usize = 100;
 
@@ -43,6 +43,9 @@ pub struct TypingOutcome {
     pub lost: usize,
     /// Documents whose clients did not all end with the same heads.
     pub diverged: usize,
+    /// How long after typing stopped the last change arrived at the last
+    /// client (`None` when some never arrived within the settle limit).
+    pub settled: Option<Duration>,
     /// The server's CPU time over the run, as a share of one core.
     pub cpu_share: f64,
     /// The load generator's own CPU time over the run, as a share of one
@@ -113,6 +116,9 @@ pub async fn typing(server: &Server, t: Typing) -> Result<TypingOutcome, LoadErr
     let docs: Vec<DocumentId> = (0..t.clients).map(|i| ids[i % ids.len()]).collect();
     let clients = connect_all(server, &docs, 1).await?;
     let ledger = Arc::new(Ledger::default());
+    let tallies: Vec<Arc<Tally>> = (0..ids.len())
+        .map(|d| Arc::new(Tally::new(docs.iter().filter(|id| **id == ids[d]).count())))
+        .collect();
     let barrier = Arc::new(Barrier::new(clients.len()));
     let typing = Duration::from_secs_f64(t.seconds);
     let before = server.stats();
@@ -121,21 +127,26 @@ pub async fn typing(server: &Server, t: Typing) -> Result<TypingOutcome, LoadErr
     let started = Instant::now();
     let tasks: Vec<_> = clients
         .into_iter()
-        .map(|mut c| {
+        .enumerate()
+        .map(|(i, mut c)| {
             let (ledger, barrier) = (ledger.clone(), barrier.clone());
+            let tally = tallies[i % ids.len()].clone();
             tokio::spawn(async move {
                 // Finish the first sync before anyone types.
                 c.listen_for(Duration::from_millis(300), None).await?;
                 barrier.wait().await;
-                c.type_for(t.cps, typing, SETTLE, &ledger).await?;
+                let settled = c.type_for(t.cps, typing, SETTLE, &ledger, &tally).await?;
                 let typed = c.typed();
-                Ok::<_, LoadError>((c.close().await, typed))
+                Ok::<_, LoadError>((c.close().await, typed, settled))
             })
         })
         .collect();
     let mut ends: Vec<(DocSync, u64)> = Vec::with_capacity(tasks.len());
+    let mut settled = Some(Duration::ZERO);
     for task in tasks {
-        ends.push(task.await.map_err(|e| LoadError::Task(e.to_string()))??);
+        let (doc, typed, after) = task.await.map_err(|e| LoadError::Task(e.to_string()))??;
+        ends.push((doc, typed));
+        settled = settled.zip(after).map(|(a, b)| a.max(b));
     }
     let wall = started.elapsed();
     let after = server.stats();
@@ -163,6 +174,7 @@ pub async fn typing(server: &Server, t: Typing) -> Result<TypingOutcome, LoadErr
         changes,
         changes_per_sec: changes as f64 / t.seconds,
         diverged,
+        settled,
         cpu_share: (after.cpu.saturating_sub(before.cpu)).as_secs_f64() / wall.as_secs_f64(),
         generator_cpu_share: generator_cpu.as_secs_f64() / wall.as_secs_f64(),
         server: after,
