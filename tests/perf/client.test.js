@@ -69,7 +69,13 @@ test(`cold open with ${N} escalations on the device`, { timeout: SLOW * 2 }, asy
     [counts, all.source],
     { timeout: SLOW, polling: 250 },
   );
-  // Everything is on the device: close the tab, open a new one.
+  // Wait for the device to have saved all of it (the badge says so), then
+  // close the tab and open a new one.
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=sync-badge]")?.title.startsWith("Everything is saved"),
+    null,
+    { timeout: SLOW, polling: 250 },
+  );
   await page.close();
   const cold = await context.newPage();
   cold.on("console", (m) => m.type() === "error" && errors.push(m.text()));
