@@ -50,6 +50,9 @@ const CONFIRMED_PREFIX: &str = "confirmed/";
 /// How long after the last arriving change the "while you were away"
 /// summary is made.
 const SETTLE_MS: u32 = 1_500;
+/// The longest a local edit waits to be offered to the relay when no frame
+/// is painted (a hidden page).
+const FLUSH_LATEST_MS: u32 = 100;
 const SETTING_PREFIX: &str = "setting/";
 /// What a signed-out device still does, and how it gets back.
 pub const SIGNED_OUT_HINT: &str =
@@ -100,6 +103,9 @@ pub struct Repo {
     settle: RefCell<Option<gloo::timers::callback::Timeout>>,
     /// The page is going away: its connection closing is not news.
     leaving: std::cell::Cell<bool>,
+    /// Documents edited here whose offer to the relay and re-render wait
+    /// until the frame that shows the edit has been painted.
+    unflushed: RefCell<Vec<DocumentId>>,
     /// This repository, for timers that call back into it.
     myself: RefCell<std::rc::Weak<Repo>>,
     /// Ticks when any document's count of unconfirmed changes changes.
@@ -143,6 +149,7 @@ impl Repo {
             settle: RefCell::new(None),
             myself: RefCell::default(),
             leaving: std::cell::Cell::new(false),
+            unflushed: RefCell::default(),
             pending_tick: RwSignal::new(0),
             name: RwSignal::new(name),
             color: RwSignal::new(color),
@@ -374,42 +381,89 @@ impl Repo {
         };
         // Commit whatever `f` did, even on error: a half-done edit is still
         // the person's work.
-        self.commit(id, result.is_ok());
+        self.commit(id);
         result.map_err(RepoError::from)
     }
 
-    /// Commit the edit just made to `id`; when it `succeeded`, save it on
-    /// this device, offer it to the relay and re-render its views. Not
-    /// generic, unlike [`Repo::edit`], so it is compiled once, not once per
-    /// kind of edit.
-    fn commit(&self, id: DocumentId, succeeded: bool) {
-        let (task, message) = {
+    /// Commit the edit just made to `id` and save it on this device; offer
+    /// it to the relay and re-render its views once the frame that shows it
+    /// has been painted ([`Repo::flush`]). Not generic, unlike
+    /// [`Repo::edit`], so it is compiled once, not once per kind of edit.
+    ///
+    /// A keystroke in a long text box costs the browser most of a frame to
+    /// lay out; doing the rest before that frame made every keystroke late
+    /// to the screen, and keystrokes within one frame now cost one message.
+    /// A failed edit is committed and saved too: what it did before failing
+    /// is still the person's work.
+    fn commit(&self, id: DocumentId) {
+        let task = {
             let mut docs = self.docs.borrow_mut();
             let Some(sync) = docs.get_mut(&id) else {
                 return;
             };
             sync.doc_mut()
                 .commit_with(CommitOptions::default().with_time(now_ms() / 1000));
-            let task = sync.storage_task();
-            (task, self.session.borrow().next_message(sync))
+            sync.storage_task()
         };
-        if !succeeded {
-            return;
-        }
         if let Some(task) = task {
             self.writes.push(task);
         }
-        if let Some(m) = message {
-            self.send(&m);
+        let first = {
+            let mut unflushed = self.unflushed.borrow_mut();
+            if !unflushed.contains(&id) {
+                unflushed.push(id);
+            }
+            unflushed.len() == 1
+        };
+        if first {
+            // After the next frame is painted; a page whose frames are not
+            // drawn (hidden) still flushes within a tenth of a second.
+            let repo = self.myself.borrow().clone();
+            let after_paint = repo.clone();
+            request_animation_frame(move || {
+                gloo::timers::callback::Timeout::new(0, move || {
+                    if let Some(repo) = after_paint.upgrade() {
+                        repo.flush();
+                    }
+                })
+                .forget();
+            });
+            gloo::timers::callback::Timeout::new(FLUSH_LATEST_MS, move || {
+                if let Some(repo) = repo.upgrade() {
+                    repo.flush();
+                }
+            })
+            .forget();
         }
-        self.recount(id);
-        self.bump(id);
+    }
+
+    /// Offer the changes made here since the last flush to the relay and
+    /// re-render their documents' views.
+    fn flush(&self) {
+        let ids = std::mem::take(&mut *self.unflushed.borrow_mut());
+        for id in ids {
+            let message = {
+                let mut docs = self.docs.borrow_mut();
+                let Some(sync) = docs.get_mut(&id) else {
+                    continue;
+                };
+                self.session.borrow().next_message(sync)
+            };
+            if let Some(m) = message {
+                self.send(&m);
+            }
+            self.recount(id);
+            self.bump(id);
+        }
     }
 
     /// The page is being closed or reloaded (`true`), or shown again from
     /// the browser's back-forward cache (`false`).
     pub fn set_leaving(&self, leaving: bool) {
         self.leaving.set(leaving);
+        if leaving {
+            self.flush();
+        }
     }
 
     /// Remember the person's display name on this device.
