@@ -47,60 +47,62 @@ pub enum LoadError {
 /// Everything one server did.
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
-    pub meeting: TypingOutcome,
-    pub team: TypingOutcome,
+    /// `None` when the scenario did not run or failed (then the reason is
+    /// in `failed`), as for `idle`.
+    pub meeting: Option<TypingOutcome>,
+    pub team: Option<TypingOutcome>,
     /// The last ramp step that held: (clients, changes a second).
     pub sustainable: Option<(usize, f64)>,
     /// Every ramp step: (clients, p99 ms; none when it failed).
     pub ramp: Vec<(usize, Option<f64>)>,
-    pub idle: IdleOutcome,
+    pub idle: Option<IdleOutcome>,
     pub catch_up: Option<Duration>,
+    /// Each scenario that failed, and why.
+    pub failed: Vec<String>,
 }
 
 /// Run every chosen scenario against `kind`, each against a fresh server.
-/// A scenario that fails is reported (its figures stay empty) and the rest
-/// still run.
+/// A scenario that fails is reported (its figures stay empty, the reason
+/// goes into `failed`) and the rest still run.
 pub async fn measure(kind: Kind, bench: &Path, o: &Options) -> Figures {
     let mut f = Figures::default();
+    let failed = &mut f.failed;
     if o.runs("meeting") {
         let meeting = async |s: &Server| scenario::typing(s, o.meeting()).await;
-        f.meeting = fresh(kind, bench, "meeting", meeting)
-            .await
-            .unwrap_or_default();
+        f.meeting = fresh(kind, bench, "meeting", meeting, failed).await;
     }
     if o.runs("team") {
         let team = async |s: &Server| scenario::typing(s, o.team()).await;
-        f.team = fresh(kind, bench, "team", team).await.unwrap_or_default();
+        f.team = fresh(kind, bench, "team", team, failed).await;
     }
     if o.runs("ramp") {
         let ramp = async |s: &Server| {
             Ok(scenario::ramp(s, o.cps, o.ramp_seconds, o.ramp_max, 100.0).await)
         };
         let name = "ramp to the sustainable edit rate";
-        if let Some((held, steps)) = fresh(kind, bench, name, ramp).await {
+        if let Some((held, steps)) = fresh(kind, bench, name, ramp, failed).await {
             (f.sustainable, f.ramp) = (held, steps);
         }
     }
     if o.runs("idle") {
         let idle = async |s: &Server| scenario::idle(s, o.idle).await;
-        f.idle = fresh(kind, bench, "idle connections", idle)
-            .await
-            .unwrap_or_default();
+        f.idle = fresh(kind, bench, "idle connections", idle, failed).await;
     }
     if o.runs("catch-up") {
         let catch_up = async |s: &Server| scenario::catch_up(s, o.catch_up).await;
-        f.catch_up = fresh(kind, bench, "catch-up", catch_up).await;
+        f.catch_up = fresh(kind, bench, "catch-up", catch_up, failed).await;
     }
     f
 }
 
 /// Announce scenario `name`, start a fresh server of `kind` and run it;
-/// `None`, with the reason printed, when either failed.
+/// `None`, with the reason printed and added to `failed`, when either failed.
 async fn fresh<T>(
     kind: Kind,
     bench: &Path,
     name: &str,
     run: impl AsyncFnOnce(&Server) -> Result<T, LoadError>,
+    failed: &mut Vec<String>,
 ) -> Option<T> {
     eprintln!("bench load: {} — {name}", kind.name());
     let outcome = match Server::start(kind, bench) {
@@ -108,7 +110,11 @@ async fn fresh<T>(
         Err(e) => Err(e),
     };
     outcome
-        .map_err(|e| eprintln!("bench load: {} — {name} failed: {e}", kind.name()))
+        .map_err(|e| {
+            let why = format!("{} — {name} failed: {e}", kind.name());
+            eprintln!("bench load: {why}");
+            failed.push(why);
+        })
         .ok()
 }
 

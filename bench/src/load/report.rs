@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::Figures;
 use super::options::Options;
+use super::scenario::TypingOutcome;
 use super::stats::Latencies;
 
 /// Which way a figure is better.
@@ -22,6 +23,8 @@ struct Row {
     unit: &'static str,
     better: Better,
     target: String,
+    /// The ratio when only Fieldbook has a figure.
+    alone: &'static str,
 }
 
 fn ms(d: Option<Duration>) -> Option<f64> {
@@ -37,28 +40,22 @@ fn latency_rows(rows: &mut Vec<Row>, name: &str, ours: &Latencies, theirs: &Late
             unit: "ms",
             better: Better::Lower,
             target: target.to_owned(),
+            alone: "—",
         });
     }
 }
 
 fn rows(ours: &Figures, theirs: &Figures, o: &Options) -> Vec<Row> {
     let mut rows = Vec::new();
-    let row = |figure: String, ours: f64, theirs: f64, unit, better, target: &str| Row {
-        figure,
-        ours: Some(ours),
-        theirs: Some(theirs),
-        unit,
-        better,
-        target: target.to_owned(),
-    };
+    let none = Latencies::default();
     for (name, a, b, p99) in [
         (
             format!(
                 "meeting ({} typists, 1 doc, {} cps)",
                 o.meeting_clients, o.cps
             ),
-            &ours.meeting,
-            &theirs.meeting,
+            ours.meeting.as_ref(),
+            theirs.meeting.as_ref(),
             "",
         ),
         (
@@ -66,68 +63,79 @@ fn rows(ours: &Figures, theirs: &Figures, o: &Options) -> Vec<Row> {
                 "team ({} typists, {} docs, {} cps)",
                 o.team_clients, o.team_docs, o.cps
             ),
-            &ours.team,
-            &theirs.team,
+            ours.team.as_ref(),
+            theirs.team.as_ref(),
             "< 100 ms",
         ),
     ] {
-        latency_rows(&mut rows, &name, &a.latencies, &b.latencies, p99);
-        rows.push(row(
-            format!("{name}: changes/s"),
-            a.changes_per_sec,
-            b.changes_per_sec,
-            "/s",
-            Better::Higher,
-            "",
-        ));
-        rows.push(row(
-            format!("{name}: lost changes"),
-            a.lost as f64,
-            b.lost as f64,
-            "",
-            Better::Lower,
-            "0",
-        ));
-        rows.push(row(
-            format!("{name}: diverged docs"),
-            a.diverged as f64,
-            b.diverged as f64,
-            "",
-            Better::Lower,
-            "0",
-        ));
-        rows.push(Row {
-            figure: format!("{name}: last arrival after typing stopped"),
-            ours: ms(a.settled),
-            theirs: ms(b.settled),
-            unit: "ms",
-            better: Better::Lower,
-            target: String::new(),
-        });
-        rows.push(row(
-            format!("{name}: server CPU"),
-            a.cpu_share * 100.0,
-            b.cpu_share * 100.0,
-            "% core",
-            Better::Lower,
-            "",
-        ));
-        rows.push(row(
-            format!("{name}: load generator CPU"),
-            a.generator_cpu_share * 100.0,
-            b.generator_cpu_share * 100.0,
-            "% core",
-            Better::Lower,
-            "",
-        ));
-        rows.push(row(
-            format!("{name}: server peak RSS"),
-            a.server.peak_kib as f64 / 1024.0,
-            b.server.peak_kib as f64 / 1024.0,
-            "MiB",
-            Better::Lower,
-            "",
-        ));
+        let (la, lb) = (
+            a.map_or(&none, |t| &t.latencies),
+            b.map_or(&none, |t| &t.latencies),
+        );
+        latency_rows(&mut rows, &name, la, lb, p99);
+        type Read = fn(&TypingOutcome) -> Option<f64>;
+        let figures: [(&str, Read, &'static str, Better, &str); 7] = [
+            (
+                "changes/s",
+                |t| Some(t.changes_per_sec),
+                "/s",
+                Better::Higher,
+                "",
+            ),
+            (
+                "lost changes",
+                |t| Some(t.lost as f64),
+                "",
+                Better::Lower,
+                "0",
+            ),
+            (
+                "diverged docs",
+                |t| Some(t.diverged as f64),
+                "",
+                Better::Lower,
+                "0",
+            ),
+            (
+                "last arrival after typing stopped",
+                |t| ms(t.settled),
+                "ms",
+                Better::Lower,
+                "",
+            ),
+            (
+                "server CPU",
+                |t| Some(t.cpu_share * 100.0),
+                "% core",
+                Better::Lower,
+                "",
+            ),
+            (
+                "load generator CPU",
+                |t| Some(t.generator_cpu_share * 100.0),
+                "% core",
+                Better::Lower,
+                "",
+            ),
+            (
+                "server peak RSS",
+                |t| Some(t.server.peak_kib as f64 / 1024.0),
+                "MiB",
+                Better::Lower,
+                "",
+            ),
+        ];
+        for (figure, read, unit, better, target) in figures {
+            rows.push(Row {
+                figure: format!("{name}: {figure}"),
+                ours: a.and_then(read),
+                theirs: b.and_then(read),
+                unit,
+                better,
+                target: target.to_owned(),
+                alone: "—",
+            });
+        }
     }
     rows.push(Row {
         figure: format!(
@@ -139,23 +147,27 @@ fn rows(ours: &Figures, theirs: &Figures, o: &Options) -> Vec<Row> {
         unit: "changes/s",
         better: Better::Higher,
         target: "≥ 20× reference".into(),
+        alone: "∞ (reference held no step)",
     });
-    rows.push(row(
-        format!("idle ({} connections): RSS per connection", o.idle),
-        ours.idle.kib_per_connection,
-        theirs.idle.kib_per_connection,
-        "KiB",
-        Better::Lower,
-        "",
-    ));
-    rows.push(row(
-        format!("idle ({} connections): server peak RSS", o.idle),
-        ours.idle.server.peak_kib as f64 / 1024.0,
-        theirs.idle.server.peak_kib as f64 / 1024.0,
-        "MiB",
-        Better::Lower,
-        "< 1024 MiB at 10,000",
-    ));
+    rows.push(Row {
+        figure: format!("idle ({} connections): RSS per connection", o.idle),
+        ours: ours.idle.as_ref().map(|i| i.kib_per_connection),
+        theirs: theirs.idle.as_ref().map(|i| i.kib_per_connection),
+        unit: "KiB",
+        better: Better::Lower,
+        target: String::new(),
+        alone: "—",
+    });
+    let peak = |f: &Figures| f.idle.as_ref().map(|i| i.server.peak_kib as f64 / 1024.0);
+    rows.push(Row {
+        figure: format!("idle ({} connections): server peak RSS", o.idle),
+        ours: peak(ours),
+        theirs: peak(theirs),
+        unit: "MiB",
+        better: Better::Lower,
+        target: "< 1024 MiB at 10,000".into(),
+        alone: "—",
+    });
     rows.push(Row {
         figure: format!("catch-up after {} changes", o.catch_up),
         ours: ours.catch_up.map(|d| d.as_secs_f64() * 1e3),
@@ -163,6 +175,7 @@ fn rows(ours: &Figures, theirs: &Figures, o: &Options) -> Vec<Row> {
         unit: "ms",
         better: Better::Lower,
         target: "< 1000 ms".into(),
+        alone: "—",
     });
     rows
 }
@@ -181,9 +194,9 @@ fn number(x: Option<f64>, unit: &str) -> String {
 /// How many times better Fieldbook is (above 1: better).
 fn ratio(r: &Row) -> String {
     let (Some(a), Some(b)) = (r.ours, r.theirs) else {
-        return match (r.ours, r.better) {
-            (Some(_), Better::Higher) => "∞ (reference held no step)".into(),
-            _ => "—".into(),
+        return match r.ours {
+            Some(_) => r.alone.into(),
+            None => "—".into(),
         };
     };
     let x = match r.better {
@@ -224,6 +237,9 @@ pub fn table(ours: &Figures, theirs: &Figures, o: &Options) -> String {
         steps(ours),
         steps(theirs)
     );
+    for why in ours.failed.iter().chain(&theirs.failed) {
+        let _ = writeln!(out, "\n{why}");
+    }
     out
 }
 
@@ -262,17 +278,14 @@ pub fn chart(ours: &Figures, theirs: &Figures, o: &Options) -> String {
         );
     }
     let series = [
-        ("Fieldbook meeting", &ours.meeting.latencies, "#1f6feb", ""),
-        ("Fieldbook team", &ours.team.latencies, "#1f6feb", "6 3"),
-        (
-            "reference meeting",
-            &theirs.meeting.latencies,
-            "#d1242f",
-            "",
-        ),
-        ("reference team", &theirs.team.latencies, "#d1242f", "6 3"),
+        ("Fieldbook meeting", &ours.meeting, "#1f6feb", ""),
+        ("Fieldbook team", &ours.team, "#1f6feb", "6 3"),
+        ("reference meeting", &theirs.meeting, "#d1242f", ""),
+        ("reference team", &theirs.team, "#d1242f", "6 3"),
     ];
-    for (i, (name, l, colour, dash)) in series.iter().enumerate() {
+    let none = Latencies::default();
+    for (i, (name, outcome, colour, dash)) in series.iter().enumerate() {
+        let l = outcome.as_ref().map_or(&none, |t| &t.latencies);
         let n = l.len().max(1) as f64;
         // At most ~400 points per curve.
         let step = (l.len() / 400).max(1);
