@@ -23,6 +23,10 @@ fn every_load_scenario_runs_small_against_the_relay() {
             "{name}: every change everywhere"
         );
         assert!(!t.latencies.is_empty(), "{name}: arrivals were timed");
+        assert!(
+            t.settled.is_some(),
+            "{name}: every client said when it held every change"
+        );
     }
     assert!(!f.ramp.is_empty(), "the ramp ran");
     assert_eq!(f.idle.map(|i| i.connections), Some(o.idle));
