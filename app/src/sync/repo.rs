@@ -442,16 +442,7 @@ impl Repo {
     fn flush(&self) {
         let ids = std::mem::take(&mut *self.unflushed.borrow_mut());
         for id in ids {
-            let message = {
-                let mut docs = self.docs.borrow_mut();
-                let Some(sync) = docs.get_mut(&id) else {
-                    continue;
-                };
-                self.session.borrow().next_message(sync)
-            };
-            if let Some(m) = message {
-                self.send(&m);
-            }
+            self.offer(id);
             self.recount(id);
             self.bump(id);
         }
