@@ -35,6 +35,7 @@ const { cold_open: cold, keystroke: key, wasm } = client;
 if (cold) {
   row(`cold open, ${cold.documents} documents in IndexedDB: first contentful paint`, ms(cold.first_contentful_paint_ms), "—", "—", "< 500 ms");
   row(`cold open, ${cold.documents} documents in IndexedDB: all listed on the board`, ms(cold.all_listed_ms), "—", "—", "");
+  row(`cold open, ${cold.documents} documents in IndexedDB: longest task (page frozen)`, ms(cold.longest_task_ms), "—", "—", "");
 }
 if (key) {
   const size = `${Math.round(key.plan_bytes / 1024)} KB plan`;

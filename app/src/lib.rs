@@ -11,7 +11,7 @@ mod features;
 mod presence;
 mod sign_in;
 pub mod store;
-mod sync;
+pub mod sync;
 mod ui;
 mod util;
 mod workspace;

@@ -79,6 +79,19 @@ test(`cold open with ${N} escalations on the device`, { timeout: SLOW * 2 }, asy
   await page.close();
   const cold = await context.newPage();
   cold.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  // The longest stretch the page could not answer a click or paint.
+  await cold.addInitScript(() => {
+    // What the splash said while the workspace opened.
+    window.splashSaid = [];
+    new MutationObserver(() => {
+      const said = document.querySelector(".splash p")?.textContent;
+      if (said && said !== window.splashSaid.at(-1)) window.splashSaid.push(said);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+    window.longestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const t of list.getEntries()) window.longestTask = Math.max(window.longestTask, t.duration);
+    }).observe({ type: "longtask", buffered: true });
+  });
   await cold.goto(`${relay.url}escalations`);
   const listed = await cold.waitForFunction(
     ([s, p]) => new RegExp(p).test(document.querySelector(s)?.textContent ?? "") && performance.now(),
@@ -92,7 +105,10 @@ test(`cold open with ${N} escalations on the device`, { timeout: SLOW * 2 }, asy
     documents,
     first_contentful_paint_ms: fcp,
     all_listed_ms: await listed.jsonValue(),
+    longest_task_ms: await cold.evaluate(() => window.longestTask),
   };
+  const said = await cold.evaluate(() => window.splashSaid);
+  console.log(`# cold open: the splash said ${JSON.stringify(said.slice(0, 3))} … ${JSON.stringify(said.at(-1))} (${said.length} updates)`);
   await cold.screenshot({ path: screenshotPath("perf-cold-open") });
   assert.ok(fcp !== null, "the browser reports a first contentful paint");
   assert.deepEqual(errors, [], "no console errors");

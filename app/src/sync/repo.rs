@@ -50,6 +50,10 @@ const CONFIRMED_PREFIX: &str = "confirmed/";
 /// How long after the last arriving change the "while you were away"
 /// summary is made.
 const SETTLE_MS: u32 = 1_500;
+/// How long start-up loads documents between chances for the page to paint
+/// (and say how far it got): a workspace of thousands of records takes
+/// seconds to open, and the page should not freeze meanwhile.
+const OPEN_SLICE_MS: i64 = 40;
 /// The longest a local edit waits to be offered to the relay when no frame
 /// is painted (a hidden page).
 const FLUSH_LATEST_MS: u32 = 100;
@@ -124,11 +128,14 @@ impl Repo {
     /// device, then start syncing with the relay — unless the relay refused
     /// this device's token (`signed_in` false): then the records open and
     /// changes wait on the device, and the badge says why nothing syncs.
+    /// `progress` hears how many of the stored documents are loaded, every
+    /// [`OPEN_SLICE_MS`] or so and once all are.
     pub async fn open(
         store: Store,
         index: DocumentId,
         signed_out: Option<String>,
         read_only: bool,
+        progress: impl Fn(usize, usize),
     ) -> Result<Rc<Repo>, RepoError> {
         let status = SyncStatus::new();
         let me = match store.get_meta(PEER_KEY).await? {
@@ -189,9 +196,17 @@ impl Repo {
                 .collect();
             repo.confirmed.borrow_mut().insert(id, heads);
         }
-        for (id, chunks) in stored {
+        let total = stored.len();
+        let mut slice = now_ms();
+        for (done, (id, chunks)) in stored.into_iter().enumerate() {
             repo.install(id, &chunks);
+            if now_ms() - slice >= OPEN_SLICE_MS {
+                progress(done + 1, total);
+                gloo::timers::future::TimeoutFuture::new(0).await;
+                slice = now_ms();
+            }
         }
+        progress(total, total);
         // Records listed in the index but never received on this device.
         repo.ensure_listed_docs();
         repo.recount_all();

@@ -33,7 +33,10 @@ enum Stage {
     SignIn(Option<String>),
 }
 
-async fn boot() -> Result<Stage, String> {
+/// How many of the device's documents start-up has loaded, of how many.
+type Progress = RwSignal<Option<(usize, usize)>>;
+
+async fn boot(progress: Progress) -> Result<Stage, String> {
     let store = Store::open(DATABASE).await.map_err(|e| e.to_string())?;
     Ok(match workspace::resolve(&store).await? {
         Opening::Ready {
@@ -47,7 +50,7 @@ async fn boot() -> Result<Stage, String> {
             } else {
                 (None, notice)
             };
-            Stage::Open(open(store, index, signed_out).await?, notice)
+            Stage::Open(open(store, index, signed_out, progress).await?, notice)
         }
         Opening::Invited(invitation) => Stage::Invited(store, invitation),
         Opening::SignIn { reason } => Stage::SignIn(reason),
@@ -58,17 +61,19 @@ async fn open(
     store: Store,
     index: DocumentId,
     signed_out: Option<String>,
+    progress: Progress,
 ) -> Result<Rc<Repo>, String> {
     let viewer = workspace::viewer(&store).await;
-    Repo::open(store, index, signed_out, viewer)
+    let loaded = move |done, total| progress.set(Some((done, total)));
+    Repo::open(store, index, signed_out, viewer, loaded)
         .await
         .map_err(|e| e.to_string())
 }
 
 /// Yes to an invitation: sign in with its token and open its workspace.
-async fn accept(store: Store, invitation: Invitation) -> Result<Stage, String> {
+async fn accept(store: Store, invitation: Invitation, progress: Progress) -> Result<Stage, String> {
     let index = workspace::join(&store, &invitation.token, &invitation.to).await?;
-    Ok(Stage::Open(open(store, index, None).await?, None))
+    Ok(Stage::Open(open(store, index, None, progress).await?, None))
 }
 
 #[component]
@@ -76,17 +81,27 @@ pub fn App() -> impl IntoView {
     // Start-up runs once; a plain signal and a task are all it needs (no
     // resource and `<Suspense>` machinery in the app).
     let booted = RwSignal::new_local(None::<Result<Stage, String>>);
-    leptos::task::spawn_local(async move { booted.set(Some(boot().await)) });
+    let progress: Progress = RwSignal::new(None);
+    leptos::task::spawn_local(async move { booted.set(Some(boot(progress).await)) });
+    let opening = Signal::derive(move || match progress.get() {
+        Some((done, total)) => format!("Opening your workspace… {done} of {total} documents"),
+        None => "Opening your workspace…".to_owned(),
+    });
+    let bar = move || {
+        progress
+            .get()
+            .map(|(done, total)| view! { <progress class="splash-progress" max=total value=done></progress> })
+    };
     view! {
         <UpdateBanner/>
         {move || match booted.get() {
-            None => view! { <Splash message="Opening your workspace…"/> }.into_any(),
+            None => view! { <Splash message=opening>{bar}</Splash> }.into_any(),
             Some(Ok(Stage::Open(repo, notice))) => view! { <Shell repo notice/> }.into_any(),
             Some(Ok(Stage::Invited(store, invitation))) => {
                 let on_join = Callback::new(move |invitation| {
                     let store = store.clone();
                     leptos::task::spawn_local(async move {
-                        booted.set(Some(accept(store, invitation).await))
+                        booted.set(Some(accept(store, invitation, progress).await))
                     });
                 });
                 view! { <InvitationScreen invitation on_join/> }.into_any()
@@ -98,11 +113,18 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn Splash(#[prop(into)] message: String, #[prop(optional)] error: bool) -> impl IntoView {
+fn Splash(
+    #[prop(into)] message: Signal<String>,
+    #[prop(optional)] error: bool,
+    /// Shown under the message (start-up's progress bar).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
     view! {
         <div class="splash" class:splash-error=error role=if error { "alert" } else { "status" }>
             <div class="brand-mark" aria-hidden="true">"F"</div>
             <p>{message}</p>
+            {children.map(|c| c())}
         </div>
     }
 }
