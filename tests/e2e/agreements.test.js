@@ -33,7 +33,6 @@ import {
   TIMEOUT,
   TITLE_BOX,
   assertFits,
-  badge,
   commitLine,
   conflictOptions,
   cuttableRelay,
@@ -52,6 +51,7 @@ import {
   waitBadge,
   waitText,
   waitValue,
+  waitPending,
 } from "../support/page.js";
 
 const LOAD_TIMEOUT = 15_000;
@@ -457,7 +457,7 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
       await waitText(B.page, sel.pill, "Validation");
       await B.page.locator(sel.newBlocker).fill("New seat count needs a new quote");
       await B.page.locator(sel.newBlocker).press("Enter");
-      const b = await badge(B.page);
+      const b = await waitPending(B.page);
       assert.equal(b.state, "offline", "B is still offline");
       assert.ok(pendingCount(b.text) > 0, `B has changes to sync: ${b.text}`);
       assert.equal(await A.page.locator(sel.conflict).count(), 0, "no conflict before B is back");

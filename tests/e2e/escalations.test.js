@@ -34,7 +34,6 @@ import {
   TIMEOUT,
   TITLE_BOX,
   assertFits,
-  badge,
   commitLine,
   conflictOptions,
   cuttableRelay,
@@ -53,6 +52,7 @@ import {
   waitBadge,
   waitText,
   waitValue,
+  waitPending,
 } from "../support/page.js";
 
 const LOAD_TIMEOUT = 15_000;
@@ -516,7 +516,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
       await B.page.locator(sel.resolution).fill("Re-ran the export with the new credentials; the job is green again.");
       await B.page.locator(sel.move("resolved")).click();
       await waitText(B.page, sel.pill, "Resolved");
-      const b = await badge(B.page);
+      const b = await waitPending(B.page);
       assert.equal(b.state, "offline", "B is still offline");
       assert.ok(pendingCount(b.text) > 0, `B has changes to sync: ${b.text}`);
       // Neither sees a conflict yet: each has only its own value.

@@ -27,7 +27,16 @@ import {
   startRelay,
   tempDataDir,
 } from "../support/harness.js";
-import { TIMEOUT, badge, makeProfile, sideBySide, value, waitBadge, waitValue } from "../support/page.js";
+import {
+  TIMEOUT,
+  makeProfile,
+  pendingCount,
+  sideBySide,
+  value,
+  waitBadge,
+  waitPending,
+  waitValue,
+} from "../support/page.js";
 
 const TITLE = "Contoso FY27 — cloud renewal";
 // Long, multi-line, with accents, a dash and a character outside the BMP
@@ -73,7 +82,6 @@ function isSubsequence(small, big) {
   return i === small.length;
 }
 
-const pendingCount = (text) => Number(/(\d+) changes? to sync/.exec(text)?.[1] ?? 0);
 
 /**
  * Resolves when the page next fails to open a WebSocket (the transport
@@ -380,7 +388,7 @@ describe("foundation: one plan through the real stack", { timeout: 180_000 }, ()
     const offA1 = " Offline note from the plane.";
     await caretAt(A.page, sel.vision, visionBefore.length);
     await A.page.keyboard.type(offA1);
-    let aBadge = await badge(A.page);
+    let aBadge = await waitPending(A.page);
     assert.equal(aBadge.state, "offline");
     assert.match(aBadge.text, /^Offline · \d+ changes? to sync$/);
     assert.ok(pendingCount(aBadge.text) > 0, `A shows a pending count: ${aBadge.text}`);
@@ -389,7 +397,7 @@ describe("foundation: one plan through the real stack", { timeout: 180_000 }, ()
     const offB = " [B, offline]";
     await caretAt(B.page, sel.title, titleBefore.length);
     await B.page.keyboard.type(offB);
-    const bBadge = await badge(B.page);
+    const bBadge = await waitPending(B.page);
     assert.equal(bBadge.state, "offline");
     assert.ok(pendingCount(bBadge.text) > 0, `B shows a pending count: ${bBadge.text}`);
 

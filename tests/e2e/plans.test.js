@@ -27,7 +27,6 @@ import { after, before, describe, test } from "node:test";
 import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
 import {
   TIMEOUT,
-  badge,
   horizontalOverflow,
   makeProfile,
   pendingCount,
@@ -36,6 +35,7 @@ import {
   value,
   waitBadge,
   waitValue,
+  waitPending,
 } from "../support/page.js";
 
 const LOAD_TIMEOUT = 15_000;
@@ -736,7 +736,7 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
       await A.page.locator(status).selectOption("active");
       await B.page.locator(status).selectOption("in-review");
       for (const p of [A, B]) {
-        const b = await badge(p.page);
+        const b = await waitPending(p.page);
         assert.equal(b.state, "offline", `${p.name} is offline`);
         assert.ok(pendingCount(b.text) > 0, `${p.name} has a change to sync: ${b.text}`);
       }

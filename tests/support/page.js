@@ -159,6 +159,13 @@ export const texts = (page, selector) => page.locator(selector).evaluateAll((els
 /** How many changes the badge says are waiting to sync. */
 export const pendingCount = (text) => Number(/(\d+) changes? to sync/.exec(text)?.[1] ?? 0);
 
+/** Wait for the badge to count changes waiting to sync (an edit's count
+ * follows it within a frame); returns the badge. */
+export async function waitPending(page, timeout = TIMEOUT) {
+  await until(async () => pendingCount((await badge(page)).text) > 0, "the badge to count changes to sync", timeout);
+  return badge(page);
+}
+
 /** Say who you are in the header. */
 export async function setName(page, name) {
   await page.locator("[data-testid=who-am-i]").click();
