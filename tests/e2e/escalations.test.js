@@ -96,7 +96,9 @@ const E1 = {
   severity: "2",
   productArea: "Payments",
   region: "emea",
-  dueIn: -3 * HOUR,
+  // Half past, not on the hour: the page's clock ticks every 30 s and the
+  // due time is set to the minute, so "3 h" must not sit on the edge of "2 h".
+  dueIn: -3.5 * HOUR,
   timer: "overdue",
   timerText: /^Update overdue by 3 h$/,
 };

@@ -147,7 +147,7 @@ export async function waitText(page, selector, want, timeout = TIMEOUT) {
       last = (await page.locator(selector).first().textContent({ timeout: 100 }))?.trim();
       return typeof want === "string" ? last === want : want.test(last ?? "");
     },
-    `${selector} to read ${want} (it reads ${JSON.stringify(last)})`,
+    () => `${selector} to read ${want} (it reads ${JSON.stringify(last)})`,
     timeout,
   );
   return last;
