@@ -82,7 +82,6 @@ function isSubsequence(small, big) {
   return i === small.length;
 }
 
-
 /**
  * Resolves when the page next fails to open a WebSocket (the transport
  * tried to reconnect and the relay was not there).

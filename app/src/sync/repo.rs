@@ -434,21 +434,16 @@ impl Repo {
             // After the next frame is painted; a page whose frames are not
             // drawn (hidden) still flushes within a tenth of a second.
             let repo = self.myself.borrow().clone();
-            let after_paint = repo.clone();
-            request_animation_frame(move || {
-                gloo::timers::callback::Timeout::new(0, move || {
-                    if let Some(repo) = after_paint.upgrade() {
-                        repo.flush();
-                    }
-                })
-                .forget();
-            });
-            gloo::timers::callback::Timeout::new(FLUSH_LATEST_MS, move || {
+            let flush = move || {
                 if let Some(repo) = repo.upgrade() {
                     repo.flush();
                 }
-            })
-            .forget();
+            };
+            let after_paint = flush.clone();
+            request_animation_frame(move || {
+                gloo::timers::callback::Timeout::new(0, after_paint).forget();
+            });
+            gloo::timers::callback::Timeout::new(FLUSH_LATEST_MS, flush).forget();
         }
     }
 
