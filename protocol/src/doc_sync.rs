@@ -47,6 +47,11 @@ pub struct Received {
     pub new_changes: usize,
 }
 
+/// Decode the automerge sync message a `sync` or `request` message carries.
+pub fn decode_sync(data: &[u8]) -> Result<sync::Message, SyncError> {
+    sync::Message::decode(data).map_err(|e| SyncError::BadSyncMessage(e.to_string()))
+}
+
 /// One document and its sync state with every interested peer.
 pub struct DocSync {
     id: DocumentId,
@@ -127,19 +132,39 @@ impl DocSync {
 
     /// Apply a sync message from `from` (who becomes a peer of this document).
     pub fn receive(&mut self, from: &PeerId, data: &[u8]) -> Result<Received, SyncError> {
-        let message =
-            sync::Message::decode(data).map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
+        let message = decode_sync(data)?;
         let before = self.doc.get_heads();
         let state = self.peers.entry(from.clone()).or_default();
-        self.doc.sync().receive_sync_message(state, message)?;
+        receive::receive_sync_message(&mut self.doc, state, message)?;
+        Ok(self.received_since(&before))
+    }
+
+    /// Apply decoded sync messages from several peers (each becomes a peer
+    /// of this document) with one load of all their changes, which costs
+    /// about as much as applying one of them. Returns what they added and
+    /// the messages refused, with why; the others are applied.
+    pub fn receive_all(
+        &mut self,
+        batch: Vec<(PeerId, sync::Message)>,
+    ) -> (Received, Vec<(PeerId, SyncError)>) {
+        let before = self.doc.get_heads();
+        let refused = receive::receive_batch(&mut self.doc, &mut self.peers, batch);
+        let refused = refused
+            .into_iter()
+            .map(|(peer, e)| (peer, SyncError::from(e)))
+            .collect();
+        (self.received_since(&before), refused)
+    }
+
+    fn received_since(&mut self, before: &[ChangeHash]) -> Received {
         // Counting only what is new keeps a keystroke's sync cheap in a
         // document with a long history.
         let new_changes = if self.doc.get_heads() == before {
             0
         } else {
-            self.changes_since(&before)
+            self.changes_since(before)
         };
-        Ok(Received { new_changes })
+        Received { new_changes }
     }
 
     /// The next sync message for every peer that needs one.
@@ -207,5 +232,6 @@ impl DocSync {
     }
 }
 
+mod receive;
 #[cfg(test)]
 mod tests;

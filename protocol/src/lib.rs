@@ -30,7 +30,7 @@ mod sim;
 mod storage_plan;
 
 pub use client::{ClientError, ClientEvent, ClientSession};
-pub use doc_sync::{DocSync, Outgoing, Received};
+pub use doc_sync::{DocSync, Outgoing, Received, decode_sync};
 pub use document_id::DocumentId;
 pub use error::{DecodeError, SyncError};
 pub use handshake::{Handshake, HandshakeError, PROTOCOL_VERSION};

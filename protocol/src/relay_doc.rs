@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 
 use automerge::{AutoCommit, ChangeHash};
 
+use crate::doc_sync::decode_sync;
 use crate::{DocSync, DocumentId, Message, Outgoing, PeerId, StorageTask, SyncError};
 
 /// The relay's copy of one document and who is syncing it.
@@ -41,6 +42,9 @@ struct Owed {
     everyone: bool,
     /// Peers whose messages were applied: each may be owed an answer.
     senders: BTreeSet<PeerId>,
+    /// Sync messages for a document the relay has, applied together by
+    /// the next [`RelayDoc::effects`].
+    messages: Vec<(PeerId, automerge::sync::Message)>,
 }
 
 /// What handling one message asks of the driver: perform every write in
@@ -50,6 +54,9 @@ pub struct RelayEffects {
     pub store: Vec<StorageTask>,
     /// Messages and the peer each goes to.
     pub send: Vec<(PeerId, Message)>,
+    /// Messages that could not be applied, by sender, and why (the rest of
+    /// their batch was applied).
+    pub refused: Vec<(PeerId, SyncError)>,
 }
 
 impl RelayDoc {
@@ -93,11 +100,21 @@ impl RelayDoc {
     /// Apply a `request` (`is_request`) or `sync` message from `from`. What
     /// it asks of the driver waits for [`RelayDoc::effects`], so a driver
     /// with several messages for the document applies them all first and
-    /// then answers each peer once, with everything at once.
+    /// then answers each peer once, with everything at once. A message that
+    /// is not a sync message is refused here; one whose changes automerge
+    /// refuses is reported by [`RelayDoc::effects`].
     pub fn apply(&mut self, from: &PeerId, data: &[u8], is_request: bool) -> Result<(), SyncError> {
         if is_request && !self.has_it() {
             self.waiting.insert(from.clone());
             self.owed.unavailable.push(from.clone());
+            return Ok(());
+        }
+        self.owed.senders.insert(from.clone());
+        if self.has_it() {
+            // Kept for one load with the rest of the batch: merging changes
+            // into a text costs about the same for a batch as for one.
+            let message = decode_sync(data)?;
+            self.owed.messages.push((from.clone(), message));
             return Ok(());
         }
         let id = self.id;
@@ -105,21 +122,7 @@ impl RelayDoc {
             .sync
             .get_or_insert_with(|| DocSync::new(id, AutoCommit::new()));
         let received = sync.receive(from, data)?;
-        // Only new changes (or peers that were waiting for the document)
-        // give anyone but the sender something to hear: an acknowledgement
-        // changes only the sender's sync state, so only the sender may be
-        // owed an answer. In a busy document most messages are such
-        // acknowledgements; answering each with a sync message generated
-        // for every peer made the relay's work grow with the square of the
-        // people typing.
         self.owed.everyone |= received.new_changes > 0;
-        if !sync.is_empty() && !self.waiting.is_empty() {
-            for waiting in std::mem::take(&mut self.waiting) {
-                sync.add_peer(&waiting);
-            }
-            self.owed.everyone = true;
-        }
-        self.owed.senders.insert(from.clone());
         Ok(())
     }
 
@@ -127,7 +130,7 @@ impl RelayDoc {
     /// one write and at most one sync message per peer, however many
     /// messages there were.
     pub fn effects(&mut self, me: &PeerId) -> RelayEffects {
-        let owed = std::mem::take(&mut self.owed);
+        let mut owed = std::mem::take(&mut self.owed);
         let id = self.id;
         let mut effects = RelayEffects::default();
         for peer in owed.unavailable {
@@ -141,6 +144,27 @@ impl RelayDoc {
         let Some(sync) = self.sync.as_mut() else {
             return effects;
         };
+        if !owed.messages.is_empty() {
+            let (received, refused) = sync.receive_all(std::mem::take(&mut owed.messages));
+            owed.everyone |= received.new_changes > 0;
+            for (peer, _) in &refused {
+                owed.senders.remove(peer);
+            }
+            effects.refused = refused;
+        }
+        // Only new changes (or peers that were waiting for the document)
+        // give anyone but the senders something to hear: an acknowledgement
+        // changes only the sender's sync state, so only the sender may be
+        // owed an answer. In a busy document most messages are such
+        // acknowledgements; answering each with a sync message generated
+        // for every peer made the relay's work grow with the square of the
+        // people typing.
+        if !sync.is_empty() && !self.waiting.is_empty() {
+            for waiting in std::mem::take(&mut self.waiting) {
+                sync.add_peer(&waiting);
+            }
+            owed.everyone = true;
+        }
         effects.store.extend(sync.storage_task());
         let outgoing = if owed.everyone {
             sync.outgoing()
@@ -155,7 +179,9 @@ impl RelayDoc {
                 })
                 .collect()
         };
-        for out in outgoing {
+        // A refused sender's connection is closed: it is owed nothing.
+        let refused = |peer: &PeerId| effects.refused.iter().any(|(p, _)| p == peer);
+        for out in outgoing.into_iter().filter(|out| !refused(&out.peer)) {
             let message = Message::Sync {
                 sender_id: me.clone(),
                 target_id: out.peer.clone(),
@@ -181,6 +207,7 @@ impl RelayDoc {
         self.waiting.remove(peer);
         self.owed.senders.remove(peer);
         self.owed.unavailable.retain(|p| p != peer);
+        self.owed.messages.retain(|(p, _)| p != peer);
         if let Some(sync) = self.sync.as_mut() {
             sync.remove_peer(peer);
         }
@@ -359,5 +386,32 @@ mod tests {
         settle(&mut relay, &me, &mut peers);
         let heads = relay.heads();
         assert!(peers.iter_mut().all(|(_, d)| d.heads() == heads));
+    }
+
+    #[test]
+    fn a_message_automerge_refuses_is_reported_and_the_rest_answered() {
+        let me = PeerId::new("relay");
+        let (mut relay, mut peers) = shared_by(3, &me);
+        // p1 and p2 wrongly share an actor: the same sequence number twice.
+        for (i, (_, doc)) in peers.iter_mut().enumerate() {
+            if i > 0 {
+                doc.doc_mut().set_actor(ActorId::from(vec![42; 16]));
+            }
+            doc.doc_mut().put(ROOT, "title", i as i64).expect("put");
+            doc.doc_mut().commit();
+        }
+        for (from, doc) in peers.iter_mut() {
+            let data = doc.outgoing_for(&me).expect("a change to offer");
+            relay.apply(from, &data, false).expect("decodes");
+        }
+        let effects = relay.effects(&me);
+        let refused: Vec<&PeerId> = effects.refused.iter().map(|(p, _)| p).collect();
+        assert_eq!(refused, [&peers[2].0]);
+        assert!(
+            effects.send.iter().all(|(to, _)| *to != peers[2].0),
+            "the refused sender is not answered: {:?}",
+            effects.send
+        );
+        assert_eq!(effects.store.len(), 1, "the others' changes are stored");
     }
 }

@@ -300,7 +300,7 @@ impl Hub {
             }
             match loaded.apply(&pending.from, &pending.data, pending.is_request) {
                 // Its outcome is the write's.
-                Ok(()) => applied.push(pending.done),
+                Ok(()) => applied.push((pending.from, pending.done)),
                 Err(e) => {
                     let _ = pending.done.send(Err(HubError::Sync {
                         doc,
@@ -309,7 +309,21 @@ impl Hub {
                 }
             }
         }
-        let effects = loaded.effects(&self.me);
+        let mut effects = loaded.effects(&self.me);
+        // A message automerge refused fails its sender's connection; the
+        // rest of the batch is applied.
+        let refused = std::mem::take(&mut effects.refused);
+        let (failed, applied): (Vec<_>, Vec<_>) = applied
+            .into_iter()
+            .partition(|(from, _)| refused.iter().any(|(peer, _)| peer == from));
+        for (from, done) in failed {
+            let reason = refused
+                .iter()
+                .find(|(peer, _)| *peer == from)
+                .map(|(_, e)| e.to_string())
+                .unwrap_or_default();
+            let _ = done.send(Err(HubError::Sync { doc, reason }));
+        }
         // Stored before anyone hears of it; the document is free for the
         // next messages meanwhile.
         let send = self.addressed(effects.send);
@@ -327,7 +341,7 @@ impl Hub {
             }
             Err(e) => Err(e.into()),
         };
-        for done in applied {
+        for (_, done) in applied {
             let _ = done.send(outcome.clone());
         }
     }

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc};
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use protocol::{ClientEvent, ClientSession, DocSync, DocumentId, PeerId, PeerMetadata};
+use protocol::{
+    ClientEvent, ClientSession, DocSync, DocumentId, PeerId, PeerMetadata, decode_sync,
+};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -129,28 +131,47 @@ impl Client {
         self.apply_ready(frame, ledger).await
     }
 
-    /// Apply `frame` and every frame already waiting behind it, then send
-    /// one reply for all of them, as a real peer that fell behind would.
-    /// Kept apart from reading the first frame, so a `select!` only ever
-    /// drops the (cancel-safe) read, never a send.
+    /// Apply `frame` and every frame already waiting behind it, all in
+    /// one step, then send one reply for all of them, as a real peer that
+    /// fell behind would. Kept apart from reading the first frame, so a
+    /// `select!` only ever drops the (cancel-safe) read, never a send.
     async fn apply_ready(
         &mut self,
         frame: Option<Result<Frame, tokio_tungstenite::tungstenite::Error>>,
         ledger: Option<&Ledger>,
     ) -> Result<bool, LoadError> {
-        let mut open = self.apply(frame, ledger)?;
+        let mut messages = Vec::new();
+        let mut open = self.read(frame, &mut messages)?;
         while open && let Some(frame) = self.socket.next().now_or_never() {
-            open = self.apply(frame, ledger)?;
+            open = self.read(frame, &mut messages)?;
+        }
+        if let (false, Some(relay)) = (messages.is_empty(), self.session.relay().cloned()) {
+            let before = self.doc.heads();
+            let batch = messages.into_iter().map(|m| (relay.clone(), m)).collect();
+            let (received, refused) = self.doc.receive_all(batch);
+            if let Some((_, e)) = refused.first() {
+                return Err(LoadError::Sync(e.to_string()));
+            }
+            self.received += received.new_changes as u64;
+            if received.new_changes > 0
+                && let Some(ledger) = ledger
+            {
+                let now = Instant::now();
+                for meta in self.doc.doc_mut().get_changes_meta(&before) {
+                    ledger.arrived(&meta.hash, now);
+                }
+            }
         }
         self.flush().await?;
         Ok(open)
     }
 
-    /// Apply one frame.
-    fn apply(
+    /// Read one frame: a sync message for our document goes to `messages`;
+    /// `Ok(false)` when the server closed.
+    fn read(
         &mut self,
         frame: Option<Result<Frame, tokio_tungstenite::tungstenite::Error>>,
-        ledger: Option<&Ledger>,
+        messages: &mut Vec<automerge::sync::Message>,
     ) -> Result<bool, LoadError> {
         let frame = match frame {
             None => return Ok(false),
@@ -168,23 +189,7 @@ impl Client {
             .map_err(|e| LoadError::Protocol(e.to_string()))?;
         match event {
             ClientEvent::Sync { doc, data } if doc == self.doc.id() => {
-                let Some(relay) = self.session.relay().cloned() else {
-                    return Ok(true);
-                };
-                let before = self.doc.heads();
-                let received = self
-                    .doc
-                    .receive(&relay, &data)
-                    .map_err(|e| LoadError::Sync(e.to_string()))?;
-                self.received += received.new_changes as u64;
-                if received.new_changes > 0
-                    && let Some(ledger) = ledger
-                {
-                    let now = Instant::now();
-                    for meta in self.doc.doc_mut().get_changes_meta(&before) {
-                        ledger.arrived(&meta.hash, now);
-                    }
-                }
+                messages.push(decode_sync(&data).map_err(|e| LoadError::Sync(e.to_string()))?);
             }
             ClientEvent::RelayError(e) => return Err(LoadError::Protocol(e)),
             // Unavailable: someone else uploads it and the server sends it;

@@ -170,3 +170,134 @@ fn receiving_reports_how_many_changes_were_new() {
     }
     assert_eq!(new, 3);
 }
+
+/// A relay's copy with `n` peers ("p0", "p1", …) that share `seed_doc`,
+/// each with its own actor, all synced.
+fn relay_and_peers(n: u8, seed_doc: &AutoCommit) -> (DocSync, Vec<(PeerId, DocSync)>) {
+    let me = PeerId::new("relay");
+    let mut relay = DocSync::new(DOC, seed_doc.clone());
+    let mut peers: Vec<(PeerId, DocSync)> = (0..n)
+        .map(|i| {
+            let doc = seed_doc.clone().with_actor(ActorId::from(vec![i + 1; 16]));
+            (PeerId::new(format!("p{i}")), peered_with(doc, &me))
+        })
+        .collect();
+    for (peer, doc) in &mut peers {
+        relay.add_peer(peer);
+        sync_pair(&mut relay, peer, doc, &me);
+    }
+    (relay, peers)
+}
+
+fn peered_with(doc: AutoCommit, relay: &PeerId) -> DocSync {
+    let mut sync = DocSync::new(DOC, doc);
+    sync.add_peer(relay);
+    sync
+}
+
+/// Pass messages between the relay and one peer until both are quiet.
+fn sync_pair(relay: &mut DocSync, peer: &PeerId, doc: &mut DocSync, me: &PeerId) {
+    for _ in 0..100 {
+        let up = doc.outgoing_for(me);
+        let down = relay.outgoing_for(peer);
+        if up.is_none() && down.is_none() {
+            return;
+        }
+        if let Some(data) = up {
+            relay.receive(peer, &data).expect("valid");
+        }
+        if let Some(data) = down {
+            doc.receive(me, &data).expect("valid");
+        }
+    }
+    panic!("sync did not settle");
+}
+
+#[test]
+fn a_batch_of_keystrokes_applies_like_one_at_a_time_and_everyone_converges() {
+    let me = PeerId::new("relay");
+    let (mut batched, mut peers) = relay_and_peers(4, &seeded_plan());
+    let mut one_by_one = DocSync::new(DOC, batched.doc().clone());
+    // Each types a word, a key at a time, offering each key as it goes.
+    let mut offered = Vec::new();
+    for key in 1..=5 {
+        for (i, (peer, doc)) in peers.iter_mut().enumerate() {
+            let text = format!("{}{}", "x".repeat(key), i);
+            AccountPlan::set_text(doc.doc_mut(), PlanField::Vision, &text).expect("edit");
+            doc.doc_mut().commit();
+            if let Some(data) = doc.outgoing_for(&me) {
+                offered.push((peer.clone(), data));
+            }
+        }
+    }
+    assert!(offered.len() >= 4, "every peer offers its keys");
+    for (peer, data) in &offered {
+        one_by_one.receive(peer, data).expect("valid");
+    }
+    let batch = offered
+        .iter()
+        .map(|(peer, data)| (peer.clone(), decode_sync(data).expect("decodes")))
+        .collect();
+    let (received, refused) = batched.receive_all(batch);
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(received.new_changes, offered.len());
+    assert_eq!(batched.heads(), one_by_one.heads());
+
+    // Syncing on from the batch's states reaches everyone.
+    for _ in 0..20 {
+        let mut quiet = true;
+        for o in batched.outgoing() {
+            quiet = false;
+            let (_, doc) = peers
+                .iter_mut()
+                .find(|(p, _)| *p == o.peer)
+                .expect("a peer");
+            doc.receive(&me, &o.data).expect("valid");
+        }
+        let replies: Vec<_> = peers
+            .iter_mut()
+            .filter_map(|(peer, doc)| doc.outgoing_for(&me).map(|d| (peer.clone(), d)))
+            .collect();
+        quiet &= replies.is_empty();
+        let batch = replies
+            .into_iter()
+            .map(|(peer, data)| (peer, decode_sync(&data).expect("decodes")))
+            .collect();
+        let (_, refused) = batched.receive_all(batch);
+        assert!(refused.is_empty(), "{refused:?}");
+        if quiet {
+            break;
+        }
+    }
+    let heads = batched.heads();
+    for (peer, doc) in &mut peers {
+        assert_eq!(doc.heads(), heads, "{peer} has everything");
+        assert_eq!(batched.unconfirmed_changes(peer), 0, "{peer} confirmed it");
+    }
+}
+
+#[test]
+fn a_bad_message_in_a_batch_is_refused_alone() {
+    let me = PeerId::new("relay");
+    let (mut relay, mut peers) = relay_and_peers(3, &seeded_plan());
+    // p1 and p2 wrongly share an actor: their changes have the same
+    // sequence number, so whichever comes second cannot be applied.
+    let shared_actor = ActorId::from(vec![42; 16]);
+    let mut offered = Vec::new();
+    for (i, (peer, doc)) in peers.iter_mut().enumerate() {
+        if i > 0 {
+            doc.doc_mut().set_actor(shared_actor.clone());
+        }
+        AccountPlan::set_text(doc.doc_mut(), PlanField::Vision, &format!("from {i}"))
+            .expect("edit");
+        doc.doc_mut().commit();
+        let data = doc.outgoing_for(&me).expect("a change to offer");
+        offered.push((peer.clone(), decode_sync(&data).expect("decodes")));
+    }
+    let before = relay.changes_since(&[]);
+    let (received, refused) = relay.receive_all(offered);
+    let refused: Vec<&PeerId> = refused.iter().map(|(peer, _)| peer).collect();
+    assert_eq!(refused, [&PeerId::new("p2")]);
+    assert_eq!(received.new_changes, 2, "p0's and p1's changes are in");
+    assert_eq!(relay.changes_since(&[]), before + 2);
+}

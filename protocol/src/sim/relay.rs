@@ -113,6 +113,7 @@ impl SimRelay {
         let mut out = Vec::new();
         for doc in touched {
             let effects = self.load(doc).effects(&me);
+            assert!(effects.refused.is_empty(), "refused: {:?}", effects.refused);
             for task in effects.store {
                 self.apply(task);
             }
