@@ -8,7 +8,12 @@
 //   2. keystroke to paint in an account plan whose text is PLAN_KB KB:
 //      real key presses, each timed from the key event to the frame after
 //      it was painted;
-//   3. the size of the app's .wasm, raw and with brotli (quality 11).
+//   3. others typing in that plan while the person types too, as in a
+//      meeting: a JavaScript automerge-repo client splices REMOTE_CPS
+//      characters a second into it for REMOTE_SECONDS; timed are the
+//      person's own keys (key to painted), the page's longest task, and how
+//      long after the last remote character the page showed all of them;
+//   4. the size of the app's .wasm, raw and with brotli (quality 11).
 //
 // Figures are printed and written to tests/output/perf-client.json (the
 // bench command's table reads it), never asserted on. The test command runs
@@ -20,6 +25,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { brotliCompressSync, constants } from "node:zlib";
+
+import { splice } from "@automerge/automerge";
+import { Repo } from "@automerge/automerge-repo";
+import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 
 import {
   distDir,
@@ -35,6 +44,8 @@ import {
 const N = Number(process.env.FIELDBOOK_BENCH_DOCS ?? 150);
 const PLAN_KB = Number(process.env.FIELDBOOK_BENCH_PLAN_KB ?? 20);
 const KEYS = Number(process.env.FIELDBOOK_BENCH_KEYS ?? 30);
+const REMOTE_CPS = Number(process.env.FIELDBOOK_BENCH_REMOTE_CPS ?? 30);
+const REMOTE_SECONDS = Number(process.env.FIELDBOOK_BENCH_REMOTE_SECONDS ?? 4);
 const SLOW = 120_000 + N * 60;
 
 let relay;
@@ -148,14 +159,20 @@ async function typeTimed(page, box) {
   return { handled: summary(handled), painted: summary(painted) };
 }
 
-test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, async () => {
-  const { context, page, errors } = await openProfile(browser, relay.url);
+/** A new plan in `page` whose vision holds PLAN_KB KB of text; returns the box and the text. */
+async function bigPlan(page) {
   await page.getByRole("button", { name: /New plan/ }).click();
   await page.waitForURL(/\/plans\/[1-9A-HJ-NP-Za-km-z]+$/);
   const box = page.locator('.plan-section > .field textarea[data-field="vision"]');
   const line = "Grow the installed base in the north region; renew the EA early and land the analytics add-on. ";
   const text = line.repeat(Math.ceil((PLAN_KB * 1024) / line.length)).slice(0, PLAN_KB * 1024);
   await box.fill(text);
+  return { box, text };
+}
+
+test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, async () => {
+  const { context, page, errors } = await openProfile(browser, relay.url);
+  const { box, text } = await bigPlan(page);
   // The same keys into a plain textarea holding the same text, outside the
   // app: the browser's own cost and the wait for the next frame, which every
   // keystroke pays whatever the app does.
@@ -177,6 +194,73 @@ test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, as
   assert.deepEqual(errors, [], "no console errors");
   await context.close();
 });
+
+test(`others typing ${REMOTE_CPS} characters a second in a ${PLAN_KB} KB plan`, { timeout: SLOW }, async () => {
+  const { context, page, errors } = await openProfile(browser, relay.url);
+  const { box, text } = await bigPlan(page);
+  await page.locator('[data-testid=sync-badge][data-state="synced"]').waitFor({ timeout: SLOW });
+  const url = (await page.locator("[data-testid=doc-url]").textContent()).trim();
+
+  // The others: one JavaScript automerge-repo client typing for all of them.
+  const adapter = new WebSocketClientAdapter(relay.wsUrl);
+  const others = new Repo({ network: [adapter], peerId: `perf-others-${Date.now()}` });
+  try {
+    const handle = await others.find(url, { signal: AbortSignal.timeout(SLOW) });
+    await waitFor(() => handle.doc().vision.length === text.length, "the others to have the plan");
+    await page.evaluate(() => {
+      window.longestTask = 0;
+      new PerformanceObserver((list) => {
+        for (const t of list.getEntries()) window.longestTask = Math.max(window.longestTask, t.duration);
+      }).observe({ type: "longtask" });
+    });
+
+    // They type near the top ("R", which the text does not hold) while the
+    // person types at the end.
+    const sent = REMOTE_CPS * REMOTE_SECONDS;
+    const typing = (async () => {
+      const started = Date.now();
+      for (let i = 0; i < sent; i++) {
+        const due = started + (i * 1000) / REMOTE_CPS;
+        await new Promise((ok) => setTimeout(ok, Math.max(0, due - Date.now())));
+        handle.change((d) => splice(d, ["vision"], (i * 37) % 2000, 0, "R"));
+      }
+      return Date.now();
+    })();
+    const own = await typeTimed(page, box);
+    const stopped = await typing;
+    const shown = () => box.evaluate((el) => el.value.split("R").length - 1);
+    await waitFor(async () => (await shown()) === sent, "the page to show every remote character", SLOW);
+    const caughtUp = Date.now() - stopped;
+    const longest = await page.evaluate(() => window.longestTask);
+
+    // Everyone ends with the same plan, holding everyone's keys.
+    await waitFor(async () => handle.doc().vision === (await box.inputValue()), "the others to have the person's keys");
+    const value = await box.inputValue();
+    assert.equal(value.length, text.length + sent + KEYS);
+    assert.ok(value.endsWith(typedKeys()), "the person's keys landed at the end");
+    figures.remote_typing = {
+      plan_bytes: text.length,
+      remote_cps: REMOTE_CPS,
+      remote_changes: sent,
+      own_keys: own,
+      longest_task_ms: longest,
+      caught_up_ms: caughtUp,
+    };
+    assert.deepEqual(errors, [], "no console errors");
+  } finally {
+    await others.shutdown();
+    await context.close();
+  }
+});
+
+/** Poll `check` (every 25 ms) until it holds; fail naming `what` after `ms`. */
+async function waitFor(check, what, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+}
 
 test("the app's .wasm, raw and with brotli", () => {
   const wasm = readdirSync(distDir).find((f) => f.endsWith(".wasm"));

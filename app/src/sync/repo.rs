@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use model::{ModelError, RecordEntry, RecordKind, WorkspaceIndex};
 use protocol::{
     ClientEvent, ClientSession, DocSync, DocumentId, Message, PeerId, PeerMetadata, SyncError,
+    decode_sync,
 };
 use thiserror::Error;
 
@@ -110,6 +111,9 @@ pub struct Repo {
     /// Documents edited here whose offer to the relay and re-render wait
     /// until the frame that shows the edit has been painted.
     unflushed: RefCell<Vec<DocumentId>>,
+    /// Sync messages from the relay not applied yet, in arrival order (see
+    /// [`Repo::drain_incoming`]).
+    incoming: RefCell<Vec<(DocumentId, Vec<u8>)>>,
     /// This repository, for timers that call back into it.
     myself: RefCell<std::rc::Weak<Repo>>,
     /// Ticks when any document's count of unconfirmed changes changes.
@@ -155,6 +159,7 @@ impl Repo {
             away_seen: RefCell::new(None),
             settle: RefCell::new(None),
             myself: RefCell::default(),
+            incoming: RefCell::default(),
             leaving: std::cell::Cell::new(false),
             unflushed: RefCell::default(),
             pending_tick: RwSignal::new(0),
@@ -573,6 +578,9 @@ impl Repo {
                 self.send(&join);
             }
             TransportEvent::Closed => {
+                // What arrived before the connection closed belongs to its
+                // sync states, which end here.
+                self.drain_incoming(None);
                 if self.status.connection.get_untracked() == Connection::Online
                     && !self.leaving.get()
                 {
@@ -620,8 +628,10 @@ impl Repo {
                     self.offer(id);
                 }
             }
-            ClientEvent::Sync { doc, data } => self.receive(doc, &data),
+            ClientEvent::Sync { doc, data } => self.queue_incoming(doc, data),
             ClientEvent::Unavailable(doc) => {
+                // In the order the relay said them.
+                self.drain_incoming(None);
                 self.unavailable.borrow_mut().insert(doc);
                 self.bump(doc);
             }
@@ -662,7 +672,75 @@ impl Repo {
         }
     }
 
-    fn receive(&self, id: DocumentId, data: &[u8]) {
+    /// Keep a sync message for the next drain, which comes once the page
+    /// has handled what is already waiting (other messages among it).
+    fn queue_incoming(&self, id: DocumentId, data: Vec<u8>) {
+        let first = {
+            let mut incoming = self.incoming.borrow_mut();
+            incoming.push((id, data));
+            incoming.len() == 1
+        };
+        if first {
+            self.drain_soon();
+        }
+    }
+
+    fn drain_soon(&self) {
+        let repo = self.myself.borrow().clone();
+        gloo::timers::callback::Timeout::new(0, move || {
+            if let Some(repo) = repo.upgrade() {
+                repo.drain_incoming(Some(OPEN_SLICE_MS));
+            }
+        })
+        .forget();
+    }
+
+    /// Apply the sync messages that arrived, each document's together:
+    /// automerge merges a batch of changes into a text in one pass over
+    /// it, so in a long plan twenty people's keystrokes cost about what one
+    /// does, where one at a time a page would fall ever further behind.
+    /// With a `budget` (ms), documents left when it is spent wait for the
+    /// next task, so a first sync of thousands does not freeze the page.
+    fn drain_incoming(&self, budget: Option<i64>) {
+        let started = now_ms();
+        let waiting = std::mem::take(&mut *self.incoming.borrow_mut());
+        let mut order: Vec<DocumentId> = Vec::new();
+        let mut by_doc: HashMap<DocumentId, Vec<Vec<u8>>> = HashMap::new();
+        for (id, data) in waiting {
+            by_doc
+                .entry(id)
+                .or_insert_with(|| {
+                    order.push(id);
+                    Vec::new()
+                })
+                .push(data);
+        }
+        let mut order = order.into_iter();
+        for id in order.by_ref() {
+            if let Some(messages) = by_doc.remove(&id) {
+                self.receive(id, messages);
+            }
+            if budget.is_some_and(|b| now_ms() - started >= b) {
+                break;
+            }
+        }
+        // Out of time: the rest go first next time, in their order.
+        let left: Vec<(DocumentId, Vec<u8>)> = order
+            .flat_map(|id| {
+                let messages = by_doc.remove(&id).unwrap_or_default();
+                messages.into_iter().map(move |data| (id, data))
+            })
+            .collect();
+        if !left.is_empty() {
+            let mut incoming = self.incoming.borrow_mut();
+            let later = std::mem::replace(&mut *incoming, left);
+            incoming.extend(later);
+            drop(incoming);
+            self.drain_soon();
+        }
+    }
+
+    fn receive(&self, id: DocumentId, messages: Vec<Vec<u8>>) {
         self.ensure_doc(id);
         let Some(relay) = self.session.borrow().relay().cloned() else {
             return;
@@ -673,22 +751,27 @@ impl Repo {
                 return;
             };
             let arriving = sync.is_empty();
-            match sync.receive(&relay, data) {
-                Ok(received) => {
-                    let shared = sync.shared_heads(&relay).map(<[ChangeHash]>::to_vec);
-                    Ok((received, sync.storage_task(), shared, arriving))
+            let mut batch = Vec::with_capacity(messages.len());
+            let mut refused = Vec::new();
+            for data in &messages {
+                match decode_sync(data) {
+                    Ok(message) => batch.push((relay.clone(), message)),
+                    Err(source) => refused.push(source),
                 }
-                Err(source) => Err(RepoError::Sync { doc: id, source }),
             }
+            let (received, errors) = sync.receive_all(batch);
+            refused.extend(errors.into_iter().map(|(_, e)| e));
+            let shared = sync.shared_heads(&relay).map(<[ChangeHash]>::to_vec);
+            let outcome = (received, sync.storage_task(), shared, arriving);
+            (outcome, refused)
         };
-        let (received, task, shared, arriving) = match outcome {
-            Ok(o) => o,
-            Err(e) => {
-                gloo::console::error!(e.to_string());
-                self.problem(e.to_string());
-                return;
-            }
-        };
+        let (outcome, refused) = outcome;
+        for source in refused {
+            let e = RepoError::Sync { doc: id, source };
+            gloo::console::error!(e.to_string());
+            self.problem(e.to_string());
+        }
+        let (received, task, shared, arriving) = outcome;
         if let Some(task) = task {
             self.writes.push(task);
         }

@@ -74,6 +74,10 @@ pub(super) fn receive_batch<K: Ord + Clone>(
     states: &mut BTreeMap<K, State>,
     batch: Vec<(K, Message)>,
 ) -> Vec<(K, AutomergeError)> {
+    if batch.len() == 1 {
+        // Nothing to merge: exactly automerge's steps.
+        return one_by_one(doc, states, batch);
+    }
     let before = doc.get_heads();
     let changes: Vec<u8> = batch
         .iter()
@@ -81,14 +85,7 @@ pub(super) fn receive_batch<K: Ord + Clone>(
         .flat_map(|(_, message)| changes_of(message))
         .collect();
     if !changes.is_empty() && doc.load_incremental(&changes).is_err() {
-        let mut refused = Vec::new();
-        for (from, message) in batch {
-            let state = states.entry(from.clone()).or_default();
-            if let Err(e) = receive_sync_message(doc, state, message) {
-                refused.push((from, e));
-            }
-        }
-        return refused;
+        return one_by_one(doc, states, batch);
     }
     // A peer's heads only grow, so trimming its sent changes by the heads
     // of its last message in the batch trims all the earlier ones would,
@@ -107,6 +104,23 @@ pub(super) fn receive_batch<K: Ord + Clone>(
         settle(doc, state, message, &before, Mode::Batch { last });
     }
     Vec::new()
+}
+
+/// Each message of `batch` on its own, in order; returns those refused.
+fn one_by_one<K: Ord + Clone>(
+    doc: &mut AutoCommit,
+    states: &mut BTreeMap<K, State>,
+    batch: Vec<(K, Message)>,
+) -> Vec<(K, AutomergeError)> {
+    batch
+        .into_iter()
+        .filter_map(|(from, message)| {
+            let state = states.entry(from.clone()).or_default();
+            receive_sync_message(doc, state, message)
+                .err()
+                .map(|e| (from, e))
+        })
+        .collect()
 }
 
 /// The change chunks of `message`, joined as automerge loads them.
