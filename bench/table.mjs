@@ -31,7 +31,7 @@ for (const r of rows(paperFile)) {
   // bench paper's rows: reference is raw automerge, ratio is Fieldbook ÷ raw.
   console.log(r.replace("| replay", "| typing: replay").replace(/\| ([\d.]+)× \|/, "| $1× slower (Fieldbook ÷ raw) |"));
 }
-const { cold_open: cold, keystroke: key, wasm } = client;
+const { cold_open: cold, keystroke: key, remote_typing: remote, wasm } = client;
 if (cold) {
   row(`cold open, ${cold.documents} documents in IndexedDB: first contentful paint`, ms(cold.first_contentful_paint_ms), "—", "—", "< 500 ms");
   row(`cold open, ${cold.documents} documents in IndexedDB: all listed on the board`, ms(cold.all_listed_ms), "—", "—", "");
@@ -48,6 +48,13 @@ if (key) {
   }
   const [ours, theirs] = [key.app.handled.p50_ms, key.plain_textarea.handled.p50_ms];
   row(`keystroke in a ${size}: key to handled, p50`, ms(ours), ms(theirs), times(ours, theirs), "");
+}
+if (remote) {
+  const what = `others typing ${remote.remote_cps} characters/s in a ${Math.round(remote.plan_bytes / 1024)} KB plan`;
+  row(`${what}: own key to painted, p50`, ms(remote.own_keys.painted.p50_ms), "—", "—", "");
+  row(`${what}: own key to painted, p95`, ms(remote.own_keys.painted.p95_ms), "—", "—", "");
+  row(`${what}: longest task`, ms(remote.longest_task_ms), "—", "—", "");
+  row(`${what}: all shown, after the last was typed`, ms(remote.caught_up_ms), "—", "—", "");
 }
 if (wasm) {
   row("app .wasm, raw", kb(wasm.raw_bytes), "—", "—", "");

@@ -55,6 +55,8 @@ const SETTLE_MS: u32 = 1_500;
 /// (and say how far it got): a workspace of thousands of records takes
 /// seconds to open, and the page should not freeze meanwhile.
 const OPEN_SLICE_MS: i64 = 40;
+/// Someone who edited within this long (ms) is still typing.
+const TYPING_MS: i64 = 1000;
 /// The longest a local edit waits to be offered to the relay when no frame
 /// is painted (a hidden page).
 const FLUSH_LATEST_MS: u32 = 100;
@@ -114,6 +116,11 @@ pub struct Repo {
     /// Sync messages from the relay not applied yet, in arrival order (see
     /// [`Repo::drain_incoming`]).
     incoming: RefCell<Vec<(DocumentId, Vec<u8>)>>,
+    /// When the person last edited something here, and how long the last
+    /// drain of `incoming` took (ms): while they type, others' changes wait
+    /// (see [`Repo::drain_soon`]).
+    last_edit_ms: std::cell::Cell<i64>,
+    drain_cost_ms: std::cell::Cell<i64>,
     /// This repository, for timers that call back into it.
     myself: RefCell<std::rc::Weak<Repo>>,
     /// Ticks when any document's count of unconfirmed changes changes.
@@ -160,6 +167,8 @@ impl Repo {
             settle: RefCell::new(None),
             myself: RefCell::default(),
             incoming: RefCell::default(),
+            last_edit_ms: std::cell::Cell::new(0),
+            drain_cost_ms: std::cell::Cell::new(0),
             leaving: std::cell::Cell::new(false),
             unflushed: RefCell::default(),
             pending_tick: RwSignal::new(0),
@@ -416,6 +425,7 @@ impl Repo {
     /// A failed edit is committed and saved too: what it did before failing
     /// is still the person's work.
     fn commit(&self, id: DocumentId) {
+        self.last_edit_ms.set(now_ms());
         let task = {
             let mut docs = self.docs.borrow_mut();
             let Some(sync) = docs.get_mut(&id) else {
@@ -685,9 +695,20 @@ impl Repo {
         }
     }
 
+    /// Drain `incoming` in a moment: at once, unless the person is typing.
+    /// Then the next drain waits twice as long as the last one took, so
+    /// others' changes (whose merging into a long text blocks the page for
+    /// as long as the text is long) take at most a third of the page's
+    /// time and the person's own keys the rest.
     fn drain_soon(&self) {
+        let typing = now_ms() - self.last_edit_ms.get() < TYPING_MS;
+        let delay = if typing {
+            2 * self.drain_cost_ms.get()
+        } else {
+            0
+        };
         let repo = self.myself.borrow().clone();
-        gloo::timers::callback::Timeout::new(0, move || {
+        gloo::timers::callback::Timeout::new(delay.clamp(0, TYPING_MS) as u32, move || {
             if let Some(repo) = repo.upgrade() {
                 repo.drain_incoming(Some(OPEN_SLICE_MS));
             }
@@ -724,6 +745,7 @@ impl Repo {
                 break;
             }
         }
+        self.drain_cost_ms.set(now_ms() - started);
         // Out of time: the rest go first next time, in their order.
         let left: Vec<(DocumentId, Vec<u8>)> = order
             .flat_map(|id| {
