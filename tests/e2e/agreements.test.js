@@ -45,6 +45,7 @@ import {
   shootBox,
   sideBySide,
   sideField,
+  storedMeta,
   texts,
   until,
   value,
@@ -419,6 +420,9 @@ describe("agreements: pipeline board, stages, blockers, stuck, conflicts", { tim
     // Kept on this device: after a reload the threshold is still 30.
     await setDays(30);
     await waitText(page, sel.counts, /· 0 stuck$/);
+    // Saved on the device a moment later (a reload within that moment
+    // would still find 7).
+    await until(async () => (await storedMeta(page, "setting/agreements.stuck-days")) === "30", "the choice to be saved");
     await page.reload();
     await page.locator(sel.heading).waitFor({ timeout: LOAD_TIMEOUT });
     await waitValue(page, sel.stuckDays, "30");

@@ -277,3 +277,23 @@ export function assertFits(measured) {
     assert.deepEqual(o.wide, [], `${what}: no element sticks out of the screen`);
   }
 }
+
+/** The value this device's database holds under `key` in its settings store (undefined if none). */
+export const storedMeta = (page, key) =>
+  page.evaluate(
+    (key) =>
+      new Promise((ok, fail) => {
+        const open = indexedDB.open("fieldbook");
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction("meta").objectStore("meta").get(key);
+          req.onsuccess = () => {
+            db.close();
+            ok(req.result);
+          };
+          req.onerror = () => fail(req.error);
+        };
+      }),
+    key,
+  );
