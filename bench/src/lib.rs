@@ -15,6 +15,7 @@ use model::{Escalation, ModelError, RollUp, Summary, Trends};
 use protocol::{DocSync, DocumentId};
 
 pub mod escalations;
+pub mod fanout;
 pub mod load;
 pub mod paper;
 pub mod relay_memory;
@@ -53,6 +54,11 @@ pub enum Command {
     Paper {
         rounds: usize,
     },
+    /// The relay's sync engine alone: typists in one text.
+    Fanout {
+        peers: usize,
+        rounds: usize,
+    },
     /// Run Fieldbook's relay (what `bench load` starts as a child).
     Relay {
         listen: String,
@@ -67,6 +73,7 @@ pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 50
        bench load [--quick] [--cps 6] [--seconds 10] [--meeting 20] [--team 1000] [--team-docs 100]
                   [--ramp-seconds 4] [--ramp-max 1024] [--idle 10000] [--catch-up 10000]
        bench paper [--rounds 3]   (the automerge-paper trace: keystroke path vs raw automerge)
+       bench fanout [--peers 10] [--rounds 300]   (the relay's sync engine alone, typists in one text)
        bench relay --listen ADDR --data DIR   (the relay, as `bench load` starts it)";
 
 /// Read the arguments (without the program name).
@@ -94,6 +101,20 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 }
             }
             return Ok(Command::Paper { rounds });
+        }
+        Some("fanout") => {
+            let Some(options) = options(args)? else {
+                return Ok(Command::Help);
+            };
+            let (mut peers, mut rounds) = (10, 300);
+            for (name, value) in options {
+                match name {
+                    "--peers" => peers = positive(name, value)? as usize,
+                    "--rounds" => rounds = positive(name, value)? as usize,
+                    _ => return Err(format!("unknown option `{name}`")),
+                }
+            }
+            return Ok(Command::Fanout { peers, rounds });
         }
         Some("trends") => false,
         Some("seed") => true,

@@ -2,6 +2,7 @@
 //! `cargo run --release -p bench -- seed --data DIR [--escalations N]`
 //! `cargo run --release -p bench -- relay-memory [--documents N] [--idle-ms MS]`
 //! `cargo run --release -p bench -- paper [--rounds 3]`
+//! `cargo run --release -p bench -- fanout [--peers 10] [--rounds 300]`
 
 use std::process::ExitCode;
 
@@ -104,6 +105,21 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("bench paper: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Ok(Command::Fanout { peers, rounds }) => {
+            if cfg!(debug_assertions) {
+                eprintln!("note: a debug build; run with --release for meaningful times");
+            }
+            match bench::fanout::run(peers, rounds) {
+                Ok(outcome) => {
+                    print!("{}", bench::fanout::table(&outcome));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("bench fanout: {e}");
                     ExitCode::FAILURE
                 }
             }
