@@ -57,6 +57,10 @@ const SETTLE_MS: u32 = 1_500;
 const OPEN_SLICE_MS: i64 = 40;
 /// Someone who edited within this long (ms) is still typing.
 const TYPING_MS: i64 = 1000;
+/// While someone types, others' changes are applied in slices this short
+/// (ms; a slice applies at least one document's): a key pressed meanwhile
+/// waits for the slice to end.
+const TYPING_SLICE_MS: i64 = 4;
 /// The longest a local edit waits to be offered to the relay when no frame
 /// is painted (a hidden page).
 const FLUSH_LATEST_MS: u32 = 100;
@@ -696,21 +700,21 @@ impl Repo {
     }
 
     /// Drain `incoming` in a moment: at once, unless the person is typing.
-    /// Then the next drain waits twice as long as the last one took, so
-    /// others' changes (whose merging into a long text blocks the page for
-    /// as long as the text is long) take at most a third of the page's
-    /// time and the person's own keys the rest.
+    /// Then the next drain waits twice as long as the last one took, and
+    /// stops after a short slice, so others' changes (whose merging into a
+    /// long text blocks the page for as long as the text is long) take at
+    /// most a third of the page's time and the person's own keys the rest.
     fn drain_soon(&self) {
         let typing = now_ms() - self.last_edit_ms.get() < TYPING_MS;
-        let delay = if typing {
-            2 * self.drain_cost_ms.get()
+        let (delay, budget) = if typing {
+            (2 * self.drain_cost_ms.get(), TYPING_SLICE_MS)
         } else {
-            0
+            (0, OPEN_SLICE_MS)
         };
         let repo = self.myself.borrow().clone();
         gloo::timers::callback::Timeout::new(delay.clamp(0, TYPING_MS) as u32, move || {
             if let Some(repo) = repo.upgrade() {
-                repo.drain_incoming(Some(OPEN_SLICE_MS));
+                repo.drain_incoming(Some(budget));
             }
         })
         .forget();

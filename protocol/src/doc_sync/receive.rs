@@ -15,6 +15,11 @@
 //! Every other step follows automerge's own, in its order. In this crate's
 //! tests each call is checked against automerge's function on a copy of
 //! the document and state, so a difference fails every sync test.
+//!
+//! [`receive_batch`] goes further: several messages, one load of all their
+//! changes (see there). Its states differ from automerge's only where the
+//! batch cannot tell which message made a head, and then towards telling a
+//! peer more, never less.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -65,10 +70,10 @@ fn receive(
 /// batch of keystrokes costs about the same as one. Each peer's sync state
 /// is then updated message by message, in order, as after
 /// [`receive_sync_message`], except where a batch cannot tell which of its
-/// messages made a head; there it errs on the side of what the peer has
-/// said it has: only the new heads it announced count as shared. Returns the messages not
-/// applied and why: when the batch does not load, each message is tried
-/// on its own so only the bad ones are refused.
+/// messages made a head; there only the new heads the peer announced count
+/// as shared with it. Returns the messages not applied and why: when the
+/// batch does not load, each message is tried on its own, so only the bad
+/// ones are refused.
 pub(super) fn receive_batch<K: Ord + Clone>(
     doc: &mut AutoCommit,
     states: &mut BTreeMap<K, State>,
