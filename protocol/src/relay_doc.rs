@@ -109,20 +109,20 @@ impl RelayDoc {
             self.owed.unavailable.push(from.clone());
             return Ok(());
         }
-        self.owed.senders.insert(from.clone());
         if self.has_it() {
             // Kept for one load with the rest of the batch: merging changes
             // into a text costs about the same for a batch as for one.
             let message = decode_sync(data)?;
             self.owed.messages.push((from.clone(), message));
-            return Ok(());
+        } else {
+            let id = self.id;
+            let sync = self
+                .sync
+                .get_or_insert_with(|| DocSync::new(id, AutoCommit::new()));
+            let received = sync.receive(from, data)?;
+            self.owed.everyone |= received.new_changes > 0;
         }
-        let id = self.id;
-        let sync = self
-            .sync
-            .get_or_insert_with(|| DocSync::new(id, AutoCommit::new()));
-        let received = sync.receive(from, data)?;
-        self.owed.everyone |= received.new_changes > 0;
+        self.owed.senders.insert(from.clone());
         Ok(())
     }
 

@@ -771,7 +771,7 @@ impl Repo {
         let Some(relay) = self.session.borrow().relay().cloned() else {
             return;
         };
-        let outcome = {
+        let ((received, task, shared, arriving), refused) = {
             let mut docs = self.docs.borrow_mut();
             let Some(sync) = docs.get_mut(&id) else {
                 return;
@@ -788,16 +788,13 @@ impl Repo {
             let (received, errors) = sync.receive_all(batch);
             refused.extend(errors.into_iter().map(|(_, e)| e));
             let shared = sync.shared_heads(&relay).map(<[ChangeHash]>::to_vec);
-            let outcome = (received, sync.storage_task(), shared, arriving);
-            (outcome, refused)
+            ((received, sync.storage_task(), shared, arriving), refused)
         };
-        let (outcome, refused) = outcome;
         for source in refused {
             let e = RepoError::Sync { doc: id, source };
             gloo::console::error!(e.to_string());
             self.problem(e.to_string());
         }
-        let (received, task, shared, arriving) = outcome;
         if let Some(task) = task {
             self.writes.push(task);
         }
