@@ -13,9 +13,11 @@
 
 use std::time::{Duration, Instant};
 
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc};
-use protocol::{DocSync, DocumentId, Message, PeerId, RelayDoc};
+use automerge::transaction::Transactable;
+use automerge::{ObjId, ROOT, ReadDoc};
+use protocol::{DocumentId, Message, PeerId, RelayDoc};
+
+use crate::load::client::{genesis, replica};
 
 /// What one run measured.
 #[derive(Debug, Clone)]
@@ -49,25 +51,22 @@ fn typing(n: usize, rounds: usize, together: bool) -> Result<Duration, String> {
     let fail = |e: &dyn std::fmt::Display| e.to_string();
     let id = DocumentId::from_bytes([7; 16]);
     let me = PeerId::new("relay");
-    let mut genesis = AutoCommit::new().with_actor(ActorId::from(vec![0u8; 16]));
-    let text: ObjId = genesis
-        .put_object(ROOT, "text", ObjType::Text)
-        .map_err(|e| fail(&e))?;
-    genesis.commit_with(CommitOptions::default().with_time(0));
-    let saved = genesis.save();
+    // The load generator's documents: one Text, every replica its own actor.
+    let saved = genesis();
     let (mut relay, errors) = RelayDoc::load(id, std::slice::from_ref(&saved));
     if let Some(e) = errors.first() {
         return Err(e.to_string());
     }
     let mut peers = Vec::with_capacity(n);
     for i in 0..n {
-        let doc = AutoCommit::load(&saved)
-            .map_err(|e| fail(&e))?
-            .with_actor(ActorId::from((i as u64 + 1).to_be_bytes().to_vec()));
-        let mut sync = DocSync::new(id, doc);
+        let mut sync = replica(id, &saved, i as u64 + 1).map_err(|e| fail(&e))?;
         sync.add_peer(&me);
         peers.push((PeerId::new(format!("peer-{i}")), sync));
     }
+    let text: ObjId = match relay.doc().map(|d| d.get(ROOT, "text")) {
+        Some(Ok(Some((_, text)))) => text,
+        _ => return Err("the genesis has no text".into()),
+    };
     let mut relay_time = Duration::ZERO;
     for round in 0..rounds {
         for (i, (_, doc)) in peers.iter_mut().enumerate() {
