@@ -179,7 +179,7 @@ fn relay_and_peers(n: u8, seed_doc: &AutoCommit) -> (DocSync, Vec<(PeerId, DocSy
     let mut peers: Vec<(PeerId, DocSync)> = (0..n)
         .map(|i| {
             let doc = seed_doc.clone().with_actor(ActorId::from(vec![i + 1; 16]));
-            (PeerId::new(format!("p{i}")), peered_with(doc, &me))
+            (PeerId::new(format!("p{i}")), peered(doc, "relay"))
         })
         .collect();
     for (peer, doc) in &mut peers {
@@ -187,12 +187,6 @@ fn relay_and_peers(n: u8, seed_doc: &AutoCommit) -> (DocSync, Vec<(PeerId, DocSy
         sync_pair(&mut relay, peer, doc, &me);
     }
     (relay, peers)
-}
-
-fn peered_with(doc: AutoCommit, relay: &PeerId) -> DocSync {
-    let mut sync = DocSync::new(DOC, doc);
-    sync.add_peer(relay);
-    sync
 }
 
 /// Pass messages between the relay and one peer until both are quiet.
