@@ -22,6 +22,7 @@ import {
   cuttableRelay,
   makeProfile,
   setName,
+  storedMetaCount,
   texts,
   until,
   waitBadge,
@@ -58,26 +59,6 @@ async function openPlan(p, title) {
   await p.page.goto(new URL(planPath, relay.url).href);
   await waitValue(p.page, sel.title, title, LOAD_TIMEOUT);
 }
-
-/** How many sync-log entries this device's database holds. */
-const storedLogEntries = (page) =>
-  page.evaluate(
-    () =>
-      new Promise((ok, fail) => {
-        const open = indexedDB.open("fieldbook");
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const range = IDBKeyRange.bound("sync-log/", "sync-log/\uffff");
-          const req = db.transaction("meta").objectStore("meta").count(range);
-          req.onsuccess = () => {
-            db.close();
-            ok(req.result);
-          };
-          req.onerror = () => fail(req.error);
-        };
-      }),
-  );
 
 /** Type at the end of a text box, as a person does. */
 async function typeAtEnd(page, selector, text) {
@@ -161,7 +142,7 @@ describe("sync status, log and while you were away", { timeout: 240_000 }, () =>
     assert.ok(logged.includes("merged") && logged.includes("disconnected"), `kept across reload: ${logged.join(", ")}`);
     await A.page.getByRole("button", { name: "Clear" }).click();
     await A.page.getByText("Nothing logged yet.").waitFor();
-    await until(async () => (await storedLogEntries(A.page)) === 0, "the clear to reach IndexedDB");
+    await until(async () => (await storedMetaCount(A.page, "sync-log/")) === 0, "the clear to reach IndexedDB");
     await A.page.reload();
     await waitValue(A.page, sel.title, "Contoso FY27", LOAD_TIMEOUT);
     await A.page.locator(sel.badge).click();

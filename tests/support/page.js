@@ -278,16 +278,21 @@ export function assertFits(measured) {
   }
 }
 
-/** The value this device's database holds under `key` in its settings store (undefined if none). */
-export const storedMeta = (page, key) =>
+/**
+ * Ask this device's settings store (IndexedDB "meta") one thing: `op` is
+ * "get" (the value under `arg`, a key) or "count" (how many keys start with
+ * `arg`, a prefix).
+ */
+const metaRequest = (page, op, arg) =>
   page.evaluate(
-    (key) =>
+    ([op, arg]) =>
       new Promise((ok, fail) => {
         const open = indexedDB.open("fieldbook");
         open.onerror = () => fail(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const req = db.transaction("meta").objectStore("meta").get(key);
+          const store = db.transaction("meta").objectStore("meta");
+          const req = op === "get" ? store.get(arg) : store.count(IDBKeyRange.bound(arg, `${arg}\uffff`));
           req.onsuccess = () => {
             db.close();
             ok(req.result);
@@ -295,5 +300,11 @@ export const storedMeta = (page, key) =>
           req.onerror = () => fail(req.error);
         };
       }),
-    key,
+    [op, arg],
   );
+
+/** The value this device's database holds under `key` in its settings store (undefined if none). */
+export const storedMeta = (page, key) => metaRequest(page, "get", key);
+
+/** How many keys starting with `prefix` this device's settings store holds. */
+export const storedMetaCount = (page, prefix) => metaRequest(page, "count", prefix);
