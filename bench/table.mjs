@@ -1,13 +1,14 @@
 // One table of every benchmark (`scripts/bench` calls this): the relay
 // under load (bench load's table), the keystroke path against raw automerge
 // (bench paper's rows) and the client in headless Chromium
-// (tests/output/perf-client.json) and the relay's sync engine alone (bench
-// fanout's rows), headed by the machine they ran on.
-// usage: node bench/table.mjs LOAD.md PAPER.md CLIENT.json FANOUT.md
+// (tests/output/perf-client.json), the relay's sync engine alone (bench
+// fanout's rows) and a long plan stored and opened again (bench reopen's
+// rows), headed by the machine they ran on.
+// usage: node bench/table.mjs LOAD.md PAPER.md CLIENT.json FANOUT.md REOPEN.md
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 
-const [loadFile, paperFile, clientFile, fanoutFile] = process.argv.slice(2);
+const [loadFile, paperFile, clientFile, fanoutFile, reopenFile] = process.argv.slice(2);
 const rows = (file) =>
   readFileSync(file, "utf8")
     .split("\n")
@@ -29,6 +30,7 @@ console.log("| figure | Fieldbook | reference | ratio (× better) | target |");
 console.log("| --- | --- | --- | --- | --- |");
 for (const r of rows(loadFile)) console.log(r);
 for (const r of rows(fanoutFile)) console.log(r);
+for (const r of rows(reopenFile)) console.log(r);
 for (const r of rows(paperFile)) {
   // bench paper's rows: reference is raw automerge, ratio is Fieldbook ÷ raw.
   console.log(r.replace("| replay", "| typing: replay").replace(/\| ([\d.]+)× \|/, "| $1× slower (Fieldbook ÷ raw) |"));

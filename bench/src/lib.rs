@@ -19,6 +19,7 @@ pub mod fanout;
 pub mod load;
 pub mod paper;
 pub mod relay_memory;
+pub mod reopen;
 pub mod seed;
 
 use escalations::{Facts, NOW_MS, SEED};
@@ -59,6 +60,11 @@ pub enum Command {
         peers: usize,
         rounds: usize,
     },
+    /// A long plan typed into, stored and opened again.
+    Reopen {
+        kb: usize,
+        keys: usize,
+    },
     /// Run Fieldbook's relay (what `bench load` starts as a child).
     Relay {
         listen: String,
@@ -74,6 +80,7 @@ pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 50
                   [--ramp-seconds 4] [--ramp-max 1024] [--idle 10000] [--catch-up 10000]
        bench paper [--rounds 3]   (the automerge-paper trace: keystroke path vs raw automerge)
        bench fanout [--peers 10] [--rounds 300]   (the relay's sync engine alone, typists in one text)
+       bench reopen [--kb 100] [--keys 300]   (a long plan typed into, stored and opened again)
        bench relay --listen ADDR --data DIR   (the relay, as `bench load` starts it)";
 
 /// Read the arguments (without the program name).
@@ -90,31 +97,18 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
         }
         Some("relay") => return parse_relay(args),
         Some("paper") => {
-            let Some(options) = options(args)? else {
-                return Ok(Command::Help);
-            };
-            let mut rounds = 3;
-            for (name, value) in options {
-                match name {
-                    "--rounds" => rounds = positive(name, value)? as usize,
-                    _ => return Err(format!("unknown option `{name}`")),
-                }
-            }
-            return Ok(Command::Paper { rounds });
+            return Ok(counts(args, [("--rounds", 3)])?
+                .map_or(Command::Help, |[rounds]| Command::Paper { rounds }));
         }
         Some("fanout") => {
-            let Some(options) = options(args)? else {
-                return Ok(Command::Help);
-            };
-            let (mut peers, mut rounds) = (10, 300);
-            for (name, value) in options {
-                match name {
-                    "--peers" => peers = positive(name, value)? as usize,
-                    "--rounds" => rounds = positive(name, value)? as usize,
-                    _ => return Err(format!("unknown option `{name}`")),
-                }
-            }
-            return Ok(Command::Fanout { peers, rounds });
+            return Ok(counts(args, [("--peers", 10), ("--rounds", 300)])?.map_or(
+                Command::Help,
+                |[peers, rounds]| Command::Fanout { peers, rounds },
+            ));
+        }
+        Some("reopen") => {
+            return Ok(counts(args, [("--kb", 100), ("--keys", 300)])?
+                .map_or(Command::Help, |[kb, keys]| Command::Reopen { kb, keys }));
         }
         Some("trends") => false,
         Some("seed") => true,
@@ -208,6 +202,26 @@ fn options<'a>(
         out.push((name, value));
     }
     Ok(Some(out))
+}
+
+/// Options that are all counts, each with its default, in the order
+/// given; `None` when help was asked for.
+fn counts<'a, const N: usize>(
+    args: impl Iterator<Item = &'a str>,
+    known: [(&str, usize); N],
+) -> Result<Option<[usize; N]>, String> {
+    let Some(options) = options(args)? else {
+        return Ok(None);
+    };
+    let mut values = known.map(|(_, default)| default);
+    for (name, value) in options {
+        let slot = known
+            .iter()
+            .position(|(n, _)| *n == name)
+            .ok_or(format!("unknown option `{name}`"))?;
+        values[slot] = positive(name, value)? as usize;
+    }
+    Ok(Some(values))
 }
 
 fn positive(name: &str, value: &str) -> Result<u64, String> {

@@ -3,10 +3,28 @@
 //! `cargo run --release -p bench -- relay-memory [--documents N] [--idle-ms MS]`
 //! `cargo run --release -p bench -- paper [--rounds 3]`
 //! `cargo run --release -p bench -- fanout [--peers 10] [--rounds 300]`
+//! `cargo run --release -p bench -- reopen [--kb 100] [--keys 300]`
 
 use std::process::ExitCode;
 
 use bench::{Command, USAGE, parse_args, run, table};
+
+/// Print a timing benchmark's table, or why it failed.
+fn timed<O>(name: &str, outcome: Result<O, String>, table: fn(&O) -> String) -> ExitCode {
+    if cfg!(debug_assertions) {
+        eprintln!("note: a debug build; run with --release for meaningful times");
+    }
+    match outcome {
+        Ok(outcome) => {
+            print!("{}", table(&outcome));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("bench {name}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -92,37 +110,19 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Ok(Command::Paper { rounds }) => {
-            if cfg!(debug_assertions) {
-                eprintln!("note: a debug build; run with --release for meaningful times");
-            }
-            let done = bench::paper::load(&bench::paper::default_trace())
-                .and_then(|edits| bench::paper::replay(&edits, rounds));
-            match done {
-                Ok(outcome) => {
-                    print!("{}", bench::paper::table(&outcome));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("bench paper: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Ok(Command::Fanout { peers, rounds }) => {
-            if cfg!(debug_assertions) {
-                eprintln!("note: a debug build; run with --release for meaningful times");
-            }
-            match bench::fanout::run(peers, rounds) {
-                Ok(outcome) => {
-                    print!("{}", bench::fanout::table(&outcome));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("bench fanout: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+        Ok(Command::Paper { rounds }) => timed(
+            "paper",
+            bench::paper::load(&bench::paper::default_trace())
+                .and_then(|edits| bench::paper::replay(&edits, rounds)),
+            bench::paper::table,
+        ),
+        Ok(Command::Fanout { peers, rounds }) => timed(
+            "fanout",
+            bench::fanout::run(peers, rounds),
+            bench::fanout::table,
+        ),
+        Ok(Command::Reopen { kb, keys }) => {
+            timed("reopen", bench::reopen::run(kb, keys), bench::reopen::table)
         }
         Ok(Command::Relay { listen, data }) => relay(&listen, &data),
         Err(e) => {

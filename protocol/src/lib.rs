@@ -38,7 +38,7 @@ pub use message::{HeadsInfo, Message, PeerMetadata};
 pub use peer_id::PeerId;
 pub use presence::{MAX_TEXT, Presence, PresenceState};
 pub use relay_doc::{RelayDoc, RelayEffects};
-pub use storage_plan::{StoragePlan, StorageTask, load_chunks};
+pub use storage_plan::{StoragePlan, StorageTask, load_chunks, load_each};
 
 /// The largest WebSocket frame either side accepts (a whole document can
 /// travel in one sync message, so this is generous).

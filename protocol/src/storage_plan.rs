@@ -8,8 +8,14 @@ use automerge::{
 
 use crate::{DocumentId, SyncError};
 
-/// Compact once this many chunks have been appended since the last snapshot…
-const MAX_CHUNKS: usize = 64;
+/// Compact once this many chunks have been appended since the last snapshot,
+/// or once they weigh [`SNAPSHOT_FACTOR`] times the snapshot. A compaction
+/// saves the whole document (3–4 ms natively for a 100 KB plan, on the
+/// typing path), and chunks cost little to load since [`load_chunks`] loads
+/// them together, so compactions are rare: 64 chunks and 1× the snapshot
+/// made the relay spend a fifth of its sync time saving snapshots.
+const MAX_CHUNKS: usize = 256;
+const SNAPSHOT_FACTOR: usize = 4;
 
 /// A write a storage engine must perform, in order, for one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +69,8 @@ impl StoragePlan {
         let chunk = doc.save_after(&self.saved_heads);
         self.saved_heads = heads;
         let compact = self.chunks_since_snapshot + 1 >= MAX_CHUNKS
-            || self.bytes_since_snapshot + chunk.len() > self.snapshot_bytes.max(4096);
+            || self.bytes_since_snapshot + chunk.len()
+                > SNAPSHOT_FACTOR * self.snapshot_bytes.max(4096);
         if compact {
             Some(self.snapshot(id, doc))
         } else {
@@ -104,17 +111,38 @@ impl StoragePlan {
 /// A document loaded from its stored chunks, oldest first. A chunk that does
 /// not load is reported, not fatal: the rest still loads, so one damaged
 /// write never costs a person the whole record.
+///
+/// The chunks are first loaded as one: automerge merges a run of changes
+/// into a text in one pass over the text, so loading them together costs
+/// about as much as one chunk, where one at a time each paid for a pass
+/// (a 100 KB plan with 24 typed chunks: 597 ms natively one at a time).
+/// Only when that fails are they loaded one by one, to find the bad ones.
 pub fn load_chunks(chunks: &[Vec<u8>]) -> (AutoCommit, Vec<SyncError>) {
+    if chunks.len() > 1
+        && let Ok(doc) = AutoCommit::load_with_options(&chunks.concat(), strict())
+    {
+        return (doc, Vec::new());
+    }
+    load_each(chunks)
+}
+
+/// automerge's incremental load skips a damaged tail silently; parse
+/// strictly so damage is reported.
+fn strict() -> LoadOptions<'static> {
+    LoadOptions::new()
+        .on_partial_load(OnPartialLoad::Error)
+        .verification_mode(VerificationMode::DontCheck)
+}
+
+/// [`load_chunks`] one chunk at a time: each chunk that loads is kept and
+/// each that does not is reported.
+pub fn load_each(chunks: &[Vec<u8>]) -> (AutoCommit, Vec<SyncError>) {
     let mut doc: Option<AutoCommit> = None;
     let mut errors = Vec::new();
     for chunk in chunks {
-        // automerge's incremental load skips a damaged tail silently; parse
-        // strictly so damage is reported. A chunk that parses on its own (a
-        // snapshot, usually the first) is used as parsed, not read twice.
-        let strict = LoadOptions::new()
-            .on_partial_load(OnPartialLoad::Error)
-            .verification_mode(VerificationMode::DontCheck);
-        let loaded = match (AutoCommit::load_with_options(chunk, strict), doc.as_mut()) {
+        // A chunk that parses on its own (a snapshot, usually the first) is
+        // used as parsed, not read twice.
+        let loaded = match (AutoCommit::load_with_options(chunk, strict()), doc.as_mut()) {
             (Ok(parsed), None) => {
                 doc = Some(parsed);
                 Ok(())
@@ -201,6 +229,46 @@ mod tests {
             Some(StorageTask::Compact { .. })
         ));
         assert_eq!(plan.next_task(id, &mut doc), None);
+    }
+
+    #[test]
+    fn typed_chunks_load_together_as_one_at_a_time_would() {
+        let id = DocumentId::from_bytes([5; 16]);
+        let mut doc = AutoCommit::new();
+        let text = doc.put_object(ROOT, "t", ObjType::Text).expect("text");
+        doc.splice_text(&text, 0, 0, &"plan ".repeat(2_000))
+            .expect("paste");
+        doc.commit();
+        let mut plan = StoragePlan::default();
+        let mut tasks: Vec<StorageTask> = plan.next_task(id, &mut doc).into_iter().collect();
+        for i in 0..40 {
+            doc.splice_text(&text, i * 97, 0, "x").expect("type");
+            doc.commit();
+            tasks.extend(plan.next_task(id, &mut doc));
+        }
+        let stored = replay(&tasks);
+        assert!(stored.len() > 40, "{} chunks", stored.len());
+        let (mut together, errors) = load_chunks(&stored);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (mut each, errors) = load_each(&stored);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(together.get_heads(), doc.get_heads());
+        assert_eq!(each.get_heads(), doc.get_heads());
+        assert_eq!(together.text(&text).ok(), doc.text(&text).ok());
+    }
+
+    #[test]
+    fn a_damaged_chunk_among_others_is_reported_and_the_rest_loads() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "a", 1_i64).expect("put");
+        let first = doc.save();
+        let heads = doc.get_heads();
+        doc.put(ROOT, "b", 2_i64).expect("put");
+        let second = doc.save_after(&heads);
+        let chunks = [first, b"damaged on disk".to_vec(), second];
+        let (mut back, errors) = load_chunks(&chunks);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(back.get_heads(), doc.get_heads(), "both good chunks loaded");
     }
 
     #[test]
