@@ -13,6 +13,9 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ROOT};
 use protocol::{DocumentId, StoragePlan, StorageTask, load_chunks, load_each};
 
+/// A way to load stored chunks.
+type Loader = fn(&[Vec<u8>]) -> (AutoCommit, Vec<protocol::SyncError>);
+
 /// What one run measured.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -65,7 +68,7 @@ pub fn run(kb: usize, keys: usize) -> Result<Outcome, String> {
         write(&mut doc, &mut stored, true);
     }
     let heads = doc.get_heads();
-    let timed = |load: fn(&[Vec<u8>]) -> (AutoCommit, Vec<protocol::SyncError>)| {
+    let timed = |load: Loader| {
         let started = Instant::now();
         let (mut back, errors) = load(&stored);
         let took = started.elapsed();
@@ -115,7 +118,7 @@ fn prose(bytes: usize) -> String {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         out.push_str(WORDS[(seed % 16) as usize]);
-        out.push(if seed % 11 == 0 { '\n' } else { ' ' });
+        out.push(if seed.is_multiple_of(11) { '\n' } else { ' ' });
     }
     out
 }
