@@ -52,6 +52,7 @@ if (key) {
   }
   const [ours, theirs] = [key.app.handled.p50_ms, key.plain_textarea.handled.p50_ms];
   row(`keystroke in a ${size}: key to handled, p50`, ms(ours), ms(theirs), times(ours, theirs), "");
+  row(`reopen the ${size} after those ${key.keys} keystrokes: all of it shown after reload`, ms(key.reopened_ms), "—", "—", "");
 }
 if (remote) {
   const what = `others typing ${remote.remote_cps} characters/s in a ${Math.round(remote.plan_bytes / 1024)} KB plan`;

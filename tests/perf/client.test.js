@@ -7,7 +7,8 @@
 //      the first contentful paint, and to the board counting all N;
 //   2. keystroke to paint in an account plan whose text is PLAN_KB KB:
 //      real key presses, each timed from the key event to the frame after
-//      it was painted;
+//      it was painted; then the page is loaded again and timed until the
+//      box shows the whole typed plan;
 //   3. others typing in that plan while the person types too, as in a
 //      meeting: a JavaScript automerge-repo client splices REMOTE_CPS
 //      characters a second into it for REMOTE_SECONDS; timed are the
@@ -191,7 +192,22 @@ test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, as
   const value = await box.inputValue();
   assert.equal(value.length, text.length + KEYS);
   assert.ok(value.endsWith(typedKeys()), "the keystrokes landed at the end");
-  figures.keystroke = { plan_bytes: text.length, keys: KEYS, app, plain_textarea: plain };
+  // Reopen the typed plan: once the device has saved every keystroke, load
+  // the page again and time until the box shows all of it.
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=sync-badge]")?.title.startsWith("Everything is saved"),
+    null,
+    { timeout: SLOW, polling: 250 },
+  );
+  await page.reload();
+  const shown = await page.waitForFunction(
+    (n) => document.querySelector('.plan-section > .field textarea[data-field="vision"]')?.value.length === n && performance.now(),
+    text.length + KEYS,
+    { timeout: SLOW, polling: "raf" },
+  );
+  assert.ok((await box.inputValue()).endsWith(typedKeys()), "the reopened plan holds the keystrokes");
+  const reopened_ms = await shown.jsonValue();
+  figures.keystroke = { plan_bytes: text.length, keys: KEYS, app, plain_textarea: plain, reopened_ms };
   assert.deepEqual(errors, [], "no console errors");
   await context.close();
 });
