@@ -27,7 +27,7 @@
 
 use std::collections::BTreeMap;
 
-use automerge::sync::{self, SyncDoc};
+use automerge::sync;
 use automerge::{AutoCommit, ChangeHash};
 
 use crate::storage_plan::load_chunks;
@@ -58,6 +58,8 @@ pub struct DocSync {
     doc: AutoCommit,
     peers: BTreeMap<PeerId, sync::State>,
     storage: StoragePlan,
+    /// Changes received lately, to forward without encoding them again.
+    recent: generate::Recent,
 }
 
 impl DocSync {
@@ -68,6 +70,7 @@ impl DocSync {
             doc,
             peers: BTreeMap::new(),
             storage: StoragePlan::default(),
+            recent: generate::Recent::default(),
         }
     }
 
@@ -83,6 +86,7 @@ impl DocSync {
                 doc,
                 peers: BTreeMap::new(),
                 storage,
+                recent: generate::Recent::default(),
             },
             errors,
         )
@@ -134,6 +138,10 @@ impl DocSync {
     pub fn receive(&mut self, from: &PeerId, data: &[u8]) -> Result<Received, SyncError> {
         let message = decode_sync(data)?;
         let before = self.doc.get_heads();
+        self.peers.entry(from.clone()).or_default();
+        if self.peers.len() > 1 {
+            self.recent.keep(&message);
+        }
         let state = self.peers.entry(from.clone()).or_default();
         receive::receive_sync_message(&mut self.doc, state, message)?;
         Ok(self.received_since(&before))
@@ -148,6 +156,15 @@ impl DocSync {
         batch: Vec<(PeerId, sync::Message)>,
     ) -> (Received, Vec<(PeerId, SyncError)>) {
         let before = self.doc.get_heads();
+        for (from, _) in &batch {
+            self.peers.entry(from.clone()).or_default();
+        }
+        // Only a document with others to forward them to keeps them.
+        if self.peers.len() > 1 {
+            for (_, message) in &batch {
+                self.recent.keep(message);
+            }
+        }
         let refused = receive::receive_batch(&mut self.doc, &mut self.peers, batch);
         let refused = refused
             .into_iter()
@@ -170,9 +187,13 @@ impl DocSync {
     /// The next sync message for every peer that needs one.
     pub fn outgoing(&mut self) -> Vec<Outgoing> {
         let mut out = Vec::new();
-        let sync = self.doc.sync();
+        // Edits still open are committed before any message is made.
+        self.doc.get_heads();
+        let mut since = generate::Since::default();
         for (peer, state) in self.peers.iter_mut() {
-            if let Some(m) = sync.generate_sync_message(state) {
+            if let Some(m) =
+                generate::generate_sync_message(&mut self.doc, state, &self.recent, &mut since)
+            {
                 out.push(Outgoing {
                     peer: peer.clone(),
                     data: m.encode(),
@@ -185,9 +206,8 @@ impl DocSync {
     /// The next sync message for one peer, if it needs one.
     pub fn outgoing_for(&mut self, peer: &PeerId) -> Option<Vec<u8>> {
         let state = self.peers.get_mut(peer)?;
-        self.doc
-            .sync()
-            .generate_sync_message(state)
+        let mut since = generate::Since::default();
+        generate::generate_sync_message(&mut self.doc, state, &self.recent, &mut since)
             .map(sync::Message::encode)
     }
 
@@ -232,6 +252,7 @@ impl DocSync {
     }
 }
 
+mod generate;
 mod receive;
 #[cfg(test)]
 mod tests;

@@ -295,3 +295,45 @@ fn a_bad_message_in_a_batch_is_refused_alone() {
     assert_eq!(received.new_changes, 2, "p0's and p1's changes are in");
     assert_eq!(relay.changes_since(&[]), before + 2);
 }
+
+#[test]
+fn a_relay_forwards_a_keystroke_from_the_bytes_it_arrived_as() {
+    let me = PeerId::new("relay");
+    // A plan with some history (to a peer that lacks a third of it,
+    // automerge sends the whole document instead).
+    let mut plan = seeded_plan();
+    for word in ["Grow", "Grow the", "Grow the base"] {
+        AccountPlan::set_text(&mut plan, PlanField::Vision, word).expect("edit");
+        plan.commit();
+    }
+    let (mut relay, mut peers) = relay_and_peers(3, &plan);
+    let (typist, doc) = &mut peers[0];
+    AccountPlan::set_text(doc.doc_mut(), PlanField::Vision, "Grow faster.").expect("edit");
+    doc.doc_mut().commit();
+    let typed = doc.heads();
+    let data = doc.outgoing_for(&me).expect("a change to offer");
+    relay.receive(typist, &data).expect("valid");
+    // The message to p1 carries the keystroke without automerge encoding it
+    // again: built in the steady state from what arrived.
+    let p1 = peers[1].0.clone();
+    let state = relay.peers.get_mut(&p1).expect("p1 is a peer");
+    let message = generate::steady(
+        &mut relay.doc,
+        state,
+        &relay.recent,
+        &mut generate::Since::default(),
+    )
+    .flatten()
+    .expect("a message for p1, built from the received bytes");
+    assert_eq!(message.heads, typed);
+    assert!(!message.changes.is_empty(), "it carries the change");
+    peers[1]
+        .1
+        .receive(&me, &message.encode())
+        .expect("p1 applies it");
+    assert_eq!(peers[1].1.heads(), typed);
+    for (peer, doc) in &mut peers {
+        sync_pair(&mut relay, peer, doc, &me);
+        assert_eq!(doc.heads(), typed, "{peer} has the keystroke");
+    }
+}
