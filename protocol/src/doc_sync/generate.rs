@@ -27,14 +27,17 @@ use automerge::sync::{
 };
 use automerge::{AutoCommit, Change, ChangeHash, ReadDoc};
 
-/// How many received changes a document keeps as bytes.
+/// How many received changes a document keeps as bytes, and how many
+/// bytes of them at most.
 const KEPT: usize = 1024;
+const KEPT_BYTES: usize = 1 << 20;
 
 /// The changes a document received lately, as they arrived, by hash.
 #[derive(Debug, Default)]
 pub(super) struct Recent {
     bytes: HashMap<ChangeHash, Vec<u8>>,
     order: VecDeque<ChangeHash>,
+    total: usize,
 }
 
 impl Recent {
@@ -42,17 +45,24 @@ impl Recent {
     pub(super) fn keep(&mut self, message: &Message) {
         for chunk in message.changes.iter() {
             for one in change_chunks(chunk) {
+                if one.len() > KEPT_BYTES {
+                    continue;
+                }
                 let Ok(change) = Change::from_bytes(one.to_vec()) else {
                     continue;
                 };
                 if self.bytes.insert(change.hash(), one.to_vec()).is_none() {
                     self.order.push_back(change.hash());
+                    self.total += one.len();
                 }
             }
         }
-        while self.order.len() > KEPT {
-            if let Some(old) = self.order.pop_front() {
-                self.bytes.remove(&old);
+        while self.order.len() > KEPT || self.total > KEPT_BYTES {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(bytes) = self.bytes.remove(&old) {
+                self.total -= bytes.len();
             }
         }
     }
@@ -402,6 +412,19 @@ mod tests {
         );
     }
 
+    /// A message that carries `doc`'s last change.
+    fn carrying_last(doc: &mut AutoCommit) -> Message {
+        let change = doc.get_last_local_change().expect("a change");
+        Message {
+            heads: vec![change.hash()],
+            need: Vec::new(),
+            have: Vec::new(),
+            changes: vec![change.raw_bytes().to_vec()].into(),
+            flags: None,
+            version: MessageVersion::V1,
+        }
+    }
+
     #[test]
     fn only_the_latest_changes_are_kept() {
         let mut doc = AutoCommit::new();
@@ -409,17 +432,32 @@ mod tests {
         for i in 0..KEPT + 10 {
             doc.put(ROOT, "n", i as i64).expect("put");
             doc.commit();
-            let change = doc.get_last_local_change().expect("a change");
-            recent.keep(&Message {
-                heads: vec![change.hash()],
-                need: Vec::new(),
-                have: Vec::new(),
-                changes: vec![change.raw_bytes().to_vec()].into(),
-                flags: None,
-                version: MessageVersion::V1,
-            });
+            recent.keep(&carrying_last(&mut doc));
         }
         assert_eq!(recent.bytes.len(), KEPT);
         assert_eq!(recent.order.len(), KEPT);
+
+        // Large changes: no more than the byte budget is kept.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5 {
+            let noise: String = (0..KEPT_BYTES / 32)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    format!("{seed:016x}")
+                })
+                .collect();
+            doc.put(ROOT, "big", noise).expect("put");
+            doc.commit();
+            recent.keep(&carrying_last(&mut doc));
+        }
+        assert!(recent.total <= KEPT_BYTES, "{} bytes kept", recent.total);
+        assert_eq!(
+            recent.total,
+            recent.bytes.values().map(Vec::len).sum::<usize>()
+        );
+        let last = doc.get_last_local_change().expect("a change").hash();
+        assert!(recent.bytes.contains_key(&last), "the latest is kept");
     }
 }
