@@ -200,7 +200,9 @@ pub(super) fn steady(
     recent: &Recent,
     since: &mut Since,
 ) -> Option<Option<Message>> {
-    if state.shared_heads.is_empty() || state.needs_reset {
+    // Nothing kept (a document with one peer keeps nothing: the app's, and
+    // the load generator's), a peer new to us or being reset.
+    if recent.bytes.is_empty() || state.shared_heads.is_empty() || state.needs_reset {
         return None;
     }
     // Changes waiting for their dependencies change what we ask for.
