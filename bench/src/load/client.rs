@@ -218,14 +218,14 @@ impl Client {
 
     /// Type `cps` characters a second for `typing`, reading everything that
     /// arrives meanwhile, then keep reading until this client holds every
-    /// change typed in its document (told by `tally`) or `settle` has
-    /// passed. Returns how long after typing stopped the last one arrived,
-    /// or `None` if some never did.
+    /// change typed in its document (told by `tally`), or `settle` says to
+    /// stop waiting. Returns how long after typing stopped the last one
+    /// arrived, or `None` if some never did.
     pub async fn type_for(
         &mut self,
         cps: f64,
         typing: Duration,
-        settle: Duration,
+        settle: Settle,
         ledger: &Ledger,
         tally: &Tally,
     ) -> Result<Option<Duration>, LoadError> {
@@ -248,12 +248,16 @@ impl Client {
             }
         }
         tally.stopped(self.typed);
-        let until = stop + settle;
+        let mut progress = (self.holds(), tokio::time::Instant::now());
         loop {
             if tally.complete(self.holds()) {
                 return Ok(Some(stop.elapsed()));
             }
             let now = tokio::time::Instant::now();
+            if self.holds() != progress.0 {
+                progress = (self.holds(), now);
+            }
+            let until = (progress.1 + settle.stall).min(stop + settle.at_most);
             if now >= until {
                 return Ok(None);
             }
@@ -277,6 +281,15 @@ impl Client {
 
 /// How often a settling client looks at its document's [`Tally`].
 const POLL: Duration = Duration::from_millis(20);
+
+/// How long a client waits for the last changes after typing stops.
+#[derive(Debug, Clone, Copy)]
+pub struct Settle {
+    /// Stop once nothing new has arrived for this long…
+    pub stall: Duration,
+    /// …or this long after typing stopped, whichever comes first.
+    pub at_most: Duration,
+}
 
 /// What the typists of one document typed, for knowing when each of them
 /// holds everything.

@@ -11,13 +11,18 @@ use protocol::{DocSync, DocumentId};
 use tokio::sync::Barrier;
 
 use super::LoadError;
-use super::client::{Client, Tally, genesis, replica};
+use super::client::{Client, Settle, Tally, genesis, replica};
 use super::server::{ProcStats, Server, proc_stats};
 use super::stats::{Latencies, Ledger};
 
-/// How long clients keep reading after typing stops, at most, for the last
-/// changes to arrive everywhere: a change still missing then counts as lost.
-const SETTLE: Duration = Duration::from_secs(30);
+/// How long clients keep reading after typing stops for the last changes
+/// to arrive everywhere: while changes still arrive (a backlog draining is
+/// late, not lost), until none has arrived for `STALL`, and never longer
+/// than `SETTLE`. A change still missing then counts as lost.
+const SETTLE: Settle = Settle {
+    stall: Duration::from_secs(10),
+    at_most: Duration::from_secs(120),
+};
 /// Clients connecting at once.
 const CONNECT_BATCH: usize = 100;
 
