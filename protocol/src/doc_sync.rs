@@ -137,14 +137,12 @@ impl DocSync {
     /// Apply a sync message from `from` (who becomes a peer of this document).
     pub fn receive(&mut self, from: &PeerId, data: &[u8]) -> Result<Received, SyncError> {
         let message = decode_sync(data)?;
-        let before = self.doc.get_heads();
-        self.peers.entry(from.clone()).or_default();
-        if self.peers.len() > 1 {
-            self.recent.keep(&message);
+        // A batch of one is applied exactly as automerge would.
+        let (received, refused) = self.receive_all(vec![(from.clone(), message)]);
+        match refused.into_iter().next() {
+            Some((_, e)) => Err(e),
+            None => Ok(received),
         }
-        let state = self.peers.entry(from.clone()).or_default();
-        receive::receive_sync_message(&mut self.doc, state, message)?;
-        Ok(self.received_since(&before))
     }
 
     /// Apply decoded sync messages from several peers (each becomes a peer

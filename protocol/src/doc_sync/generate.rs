@@ -81,11 +81,7 @@ pub(super) struct Since {
 type Listed = (ChangeHash, Vec<ChangeHash>);
 
 impl Since {
-    fn get(
-        &mut self,
-        doc: &mut AutoCommit,
-        heads: &[ChangeHash],
-    ) -> &[(ChangeHash, Vec<ChangeHash>)] {
+    fn get(&mut self, doc: &mut AutoCommit, heads: &[ChangeHash]) -> &[Listed] {
         let mut key = heads.to_vec();
         key.sort();
         key.dedup();
@@ -235,7 +231,7 @@ pub(super) fn steady(
             if v2 && state.their_heads.as_deref() == Some(&[]) {
                 return None; // the whole document
             }
-            let hashes: Vec<ChangeHash> = hashes_to_send(doc, since, have, need)
+            let hashes: Vec<ChangeHash> = hashes_to_send(doc, since, have, need, has)
                 .into_iter()
                 .filter(|hash| !state.sent_hashes.contains(hash))
                 .collect();
@@ -274,14 +270,10 @@ pub(super) fn steady(
         need.dedup();
         need
     };
-    let since_shared: Vec<ChangeHash> = since
-        .get(doc, &state.shared_heads)
-        .iter()
-        .map(|(hash, _)| *hash)
-        .collect();
+    let since_shared = since.get(doc, &state.shared_heads);
     let our_have = vec![Have {
         last_sync: state.shared_heads.clone(),
-        bloom: BloomFilter::from_hashes(since_shared.iter()),
+        bloom: BloomFilter::from_hashes(since_shared.iter().map(|(hash, _)| hash)),
     }];
 
     let (changes, version) = if supports_v2(state) {
@@ -321,12 +313,9 @@ fn hashes_to_send(
     since: &mut Since,
     have: &[Have],
     need: &[ChangeHash],
+    has: impl Fn(&mut AutoCommit, &ChangeHash) -> bool,
 ) -> Vec<ChangeHash> {
-    let need: Vec<ChangeHash> = need
-        .iter()
-        .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
-        .copied()
-        .collect();
+    let need: Vec<ChangeHash> = need.iter().filter(|hash| has(doc, hash)).copied().collect();
     if have.is_empty() {
         return need;
     }
