@@ -947,6 +947,54 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
     assert.deepEqual(wide, [], "no element sticks out of the screen");
   });
 
+  test("a long text box grows with what is typed, pasted or received, and shrinks back", async () => {
+    assert.ok(A && B, "needs both profiles");
+    const vision = sel.prose("vision");
+    const box = A.page.locator(vision);
+    await box.waitFor();
+    // All of the text shows, with no scrollbar inside the box: its height
+    // follows the text (min-height 220px).
+    const fits = async (page, what) => {
+      const m = await page.locator(vision).evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, height: el.offsetHeight }));
+      assert.ok(m.scroll <= m.client, `${what}: the text (${m.scroll}px) fits in the box (${m.client}px)`);
+      return m.height;
+    };
+    const start = await fits(A.page, "at first");
+    // Typed, line by line.
+    await box.focus();
+    await A.page.keyboard.press("ControlOrMeta+End");
+    for (let i = 1; i <= 12; i++) {
+      await A.page.keyboard.press("Enter");
+      await A.page.keyboard.type(`Line ${i} of the follow-up.`);
+    }
+    const typed = await fits(A.page, "after twelve typed lines");
+    assert.ok(typed > start, `the box grew with the lines (${start}px to ${typed}px)`);
+    // Received: B pastes a long paragraph; A's box shows all of it.
+    const long = "Expand into the EMEA subsidiaries once the renewal is signed. ".repeat(60);
+    if (B.page.url() !== planUrl) await B.page.goto(planUrl);
+    await B.page.locator(vision).fill(long);
+    await waitValue(A.page, vision, long, LOAD_TIMEOUT);
+    const received = await fits(A.page, "after B's long paragraph");
+    // Narrower: the lines wrap more and the box grows to fit them.
+    await A.page.setViewportSize({ width: 700, height: 800 });
+    const narrow = await A.page.waitForFunction(
+      (s) => {
+        const el = document.querySelector(s);
+        return el.scrollHeight <= el.clientHeight && el.offsetHeight;
+      },
+      vision,
+      { timeout: TIMEOUT },
+    );
+    assert.ok((await narrow.jsonValue()) > received, "a narrower window makes the box taller");
+    await A.page.setViewportSize({ width: 1280, height: 800 });
+    // Cleared with the keyboard: the box goes back to its least height.
+    await box.focus();
+    await A.page.keyboard.press("ControlOrMeta+a");
+    await A.page.keyboard.press("Backspace");
+    await waitValue(B.page, vision, "", LOAD_TIMEOUT);
+    assert.equal(await fits(A.page, "emptied"), 220, "an empty box is back to 220px");
+  });
+
   test("no console errors, except the relay being unreachable while it was down", () => {
     assert.ok(profiles.length >= 2, "needs the profiles");
     const origin = `127.0.0.1:${port}`;

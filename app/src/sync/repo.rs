@@ -418,29 +418,28 @@ impl Repo {
         result.map_err(RepoError::from)
     }
 
-    /// Commit the edit just made to `id` and save it on this device; offer
-    /// it to the relay and re-render its views once the frame that shows it
-    /// has been painted ([`Repo::flush`]). Not generic, unlike
-    /// [`Repo::edit`], so it is compiled once, not once per kind of edit.
+    /// Commit the edit just made to `id`; save it on this device, offer it
+    /// to the relay and re-render its views once the frame that shows it
+    /// has been painted ([`Repo::flush`]), or when the page is hidden. Not
+    /// generic, unlike [`Repo::edit`], so it is compiled once, not once per
+    /// kind of edit.
     ///
     /// A keystroke in a long text box costs the browser most of a frame to
     /// lay out; doing the rest before that frame made every keystroke late
-    /// to the screen, and keystrokes within one frame now cost one message.
-    /// A failed edit is committed and saved too: what it did before failing
+    /// to the screen (the write to IndexedDB and the unsaved count's
+    /// re-render were a tenth of the keystroke's main-thread time), and
+    /// keystrokes within one frame now cost one message and one write. A
+    /// failed edit is committed and saved too: what it did before failing
     /// is still the person's work.
     fn commit(&self, id: DocumentId) {
         self.last_edit_ms.set(now_ms());
-        let task = {
+        {
             let mut docs = self.docs.borrow_mut();
             let Some(sync) = docs.get_mut(&id) else {
                 return;
             };
             sync.doc_mut()
                 .commit_with(CommitOptions::default().with_time(now_ms() / 1000));
-            sync.storage_task()
-        };
-        if let Some(task) = task {
-            self.writes.push(task);
         }
         let first = {
             let mut unflushed = self.unflushed.borrow_mut();
@@ -466,11 +465,19 @@ impl Repo {
         }
     }
 
-    /// Offer the changes made here since the last flush to the relay and
-    /// re-render their documents' views.
+    /// Save the changes made here since the last flush on this device,
+    /// offer them to the relay and re-render their documents' views.
     fn flush(&self) {
         let ids = std::mem::take(&mut *self.unflushed.borrow_mut());
         for id in ids {
+            let task = self
+                .docs
+                .borrow_mut()
+                .get_mut(&id)
+                .and_then(DocSync::storage_task);
+            if let Some(task) = task {
+                self.writes.push(task);
+            }
             self.offer(id);
             self.recount(id);
             self.bump(id);

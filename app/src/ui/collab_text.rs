@@ -67,6 +67,30 @@ impl Control {
             Control::Area(e) => e.set_selection_range(start, end),
         };
     }
+    /// Fit a text area's height to its text (`shrink`: also when the text
+    /// got shorter, at the price of laying the page out twice). A single
+    /// line is left alone.
+    ///
+    /// This is CSS's `field-sizing: content` done by hand: with it, every
+    /// keystroke in a long text made the browser lay out the whole page
+    /// around the box and walk it again before painting (about a third of
+    /// a keystroke's main-thread time in a 100 KB plan), where here the
+    /// page moves only when a line is added.
+    fn fit(&self, shrink: bool) {
+        let Control::Area(area) = self else {
+            return;
+        };
+        let style = web_sys::HtmlElement::style(area);
+        if shrink {
+            let _ = style.set_property("height", "auto");
+        }
+        // Content and padding; 0 while the box is not laid out (hidden).
+        let needed = area.scroll_height();
+        if needed > 0 && (shrink || needed > area.client_height()) {
+            let borders = area.offset_height() - area.client_height();
+            let _ = style.set_property("height", &format!("{}px", needed + borders));
+        }
+    }
     fn focus(&self) {
         let _ = match self {
             Control::Input(e) => e.focus(),
@@ -156,6 +180,7 @@ pub fn CollabText(
                     control.set_selection(s as u32, e as u32);
                 }
             }
+            control.fit(true);
         }
         shown_heads.set_value(repo.heads(doc));
     });
@@ -170,6 +195,16 @@ pub fn CollabText(
                 control.focus();
             }
         });
+    }
+
+    // Lines wrap differently at another width.
+    if multiline {
+        let resize = window_event_listener(leptos::ev::resize, move |_| {
+            if let Some(control) = control() {
+                control.fit(true);
+            }
+        });
+        on_cleanup(move || resize.remove());
     }
 
     let read_only = repo.get().read_only;
@@ -200,11 +235,13 @@ pub fn CollabText(
                 None => Ok(false),
             });
             if let Ok(true) = spliced {
+                control.fit(after < before);
                 error.set(None);
                 shown_heads.set_value(repo.heads(doc));
                 return;
             }
         }
+        control.fit(true);
         let value = control.value();
         match repo.edit(doc, |d| fields::write_text(d, &obj_for_input, key, &value)) {
             Ok(_) => {
