@@ -35,7 +35,7 @@ for (const r of rows(paperFile)) {
   // bench paper's rows: reference is raw automerge, ratio is Fieldbook ÷ raw.
   console.log(r.replace("| replay", "| typing: replay").replace(/\| ([\d.]+)× \|/, "| $1× slower (Fieldbook ÷ raw) |"));
 }
-const { cold_open: cold, keystroke: key, remote_typing: remote, wasm } = client;
+const { cold_open: cold, keystroke: key, keystroke_one_paragraph: flat, remote_typing: remote, wasm } = client;
 if (cold) {
   row(`cold open, ${cold.documents} documents in IndexedDB: first contentful paint`, ms(cold.first_contentful_paint_ms), "—", "—", "< 500 ms");
   row(`cold open, ${cold.documents} documents in IndexedDB: all listed on the board`, ms(cold.all_listed_ms), "—", "—", "");
@@ -53,6 +53,11 @@ if (key) {
   const [ours, theirs] = [key.app.handled.p50_ms, key.plain_textarea.handled.p50_ms];
   row(`keystroke in a ${size}: key to handled, p50`, ms(ours), ms(theirs), times(ours, theirs), "");
   row(`reopen the ${size} after those ${key.keys} keystrokes: all of it shown after reload`, ms(key.reopened_ms), "—", "—", "");
+}
+if (flat) {
+  const [ours, theirs] = [flat.app.painted.p50_ms, flat.plain_textarea.painted.p50_ms];
+  const what = `keystroke in a ${Math.round(flat.plan_bytes / 1024)} KB plan written as one paragraph (reference: a plain textarea): key to painted, p50`;
+  row(what, ms(ours), ms(theirs), times(ours, theirs), "");
 }
 if (remote) {
   const what = `others typing ${remote.remote_cps} characters/s in a ${Math.round(remote.plan_bytes / 1024)} KB plan`;

@@ -5,10 +5,11 @@
 //      the systemic issues they link to, seeded with `bench seed` and
 //      received once from the relay) is opened again in a new tab: time to
 //      the first contentful paint, and to the board counting all N;
-//   2. keystroke to paint in an account plan whose text is PLAN_KB KB:
-//      real key presses, each timed from the key event to the frame after
-//      it was painted; then the page is loaded again and timed until the
-//      box shows the whole typed plan;
+//   2. keystroke to paint in an account plan whose text is PLAN_KB KB of
+//      paragraphs: real key presses, each timed from the key event to the
+//      frame after it was painted; then the page is loaded again and timed
+//      until the box shows the whole typed plan; and the same keys in a
+//      plan holding the same text as one paragraph;
 //   3. others typing in that plan while the person types too, as in a
 //      meeting: a JavaScript automerge-repo client splices REMOTE_CPS
 //      characters a second into it for REMOTE_SECONDS; timed are the
@@ -161,23 +162,36 @@ async function typeTimed(page, box) {
   return { handled: summary(handled), painted: summary(painted) };
 }
 
-/** A new plan in `page` whose vision holds PLAN_KB KB of text; returns the box and the text. */
-async function bigPlan(page) {
+/**
+ * PLAN_KB KB of a plan's text: paragraphs of six sentences with a blank
+ * line between them, as people write; `flat`: the same sentences as one
+ * paragraph with no line break (the browser's worst case: every keystroke
+ * lays out all of it again).
+ */
+function planText(flat) {
+  const line = "Grow the installed base in the north region; renew the EA early and land the analytics add-on. ";
+  const paragraph = line.repeat(6).trim();
+  const size = PLAN_KB * 1024;
+  const text = flat ? line.repeat(Math.ceil(size / line.length)) : Array(Math.ceil(size / paragraph.length)).fill(paragraph).join("\n\n");
+  return text.slice(0, size);
+}
+
+/** A new plan in `page` whose vision holds `planText(flat)`; returns the box and the text. */
+async function bigPlan(page, flat = false) {
   await page.getByRole("button", { name: /New plan/ }).click();
   await page.waitForURL(/\/plans\/[1-9A-HJ-NP-Za-km-z]+$/);
   const box = page.locator('.plan-section > .field textarea[data-field="vision"]');
-  const line = "Grow the installed base in the north region; renew the EA early and land the analytics add-on. ";
-  const text = line.repeat(Math.ceil((PLAN_KB * 1024) / line.length)).slice(0, PLAN_KB * 1024);
+  const text = planText(flat);
   await box.fill(text);
   return { box, text };
 }
 
-test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, async () => {
-  const { context, page, errors } = await openProfile(browser, relay.url);
-  const { box, text } = await bigPlan(page);
-  // The same keys into a plain textarea holding the same text, outside the
-  // app: the browser's own cost and the wait for the next frame, which every
-  // keystroke pays whatever the app does.
+/**
+ * Time KEYS keys at the end of `box` and then the same keys in a plain
+ * textarea holding `text`, outside the app: the browser's own cost and the
+ * wait for the next frame, which every keystroke pays whatever the app does.
+ */
+async function typeBoth(page, box, text) {
   await page.evaluate((t) => {
     const plain = document.createElement("textarea");
     plain.id = "bench-control";
@@ -185,13 +199,20 @@ test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, as
     plain.value = t;
     document.body.append(plain);
   }, text);
-  const control = page.locator("#bench-control");
   const app = await typeTimed(page, box);
-  const plain = await typeTimed(page, control);
+  const plain = await typeTimed(page, page.locator("#bench-control"));
+  await page.evaluate(() => document.getElementById("bench-control").remove());
   // The plan really holds what was typed, after everything before it.
   const value = await box.inputValue();
   assert.equal(value.length, text.length + KEYS);
   assert.ok(value.endsWith(typedKeys()), "the keystrokes landed at the end");
+  return { app, plain };
+}
+
+test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, async () => {
+  const { context, page, errors } = await openProfile(browser, relay.url);
+  const { box, text } = await bigPlan(page);
+  const { app, plain } = await typeBoth(page, box, text);
   // Reopen the typed plan: once the device has saved every keystroke, load
   // the page again and time until the box shows all of it.
   await page.waitForFunction(
@@ -208,6 +229,15 @@ test(`keystroke to paint in a ${PLAN_KB} KB account plan`, { timeout: SLOW }, as
   assert.ok((await box.inputValue()).endsWith(typedKeys()), "the reopened plan holds the keystrokes");
   const reopened_ms = await shown.jsonValue();
   figures.keystroke = { plan_bytes: text.length, keys: KEYS, app, plain_textarea: plain, reopened_ms };
+  assert.deepEqual(errors, [], "no console errors");
+  await context.close();
+});
+
+test(`keystroke to paint in a ${PLAN_KB} KB plan written as one paragraph`, { timeout: SLOW }, async () => {
+  const { context, page, errors } = await openProfile(browser, relay.url);
+  const { box, text } = await bigPlan(page, true);
+  const { app, plain } = await typeBoth(page, box, text);
+  figures.keystroke_one_paragraph = { plan_bytes: text.length, keys: KEYS, app, plain_textarea: plain };
   assert.deepEqual(errors, [], "no console errors");
   await context.close();
 });
