@@ -164,7 +164,8 @@ pub fn CollabText(
         }) else {
             return;
         };
-        if control.value() != text {
+        let shown = control.value();
+        if shown != text {
             let selection = control
                 .selection()
                 .filter(|_| control.is_focused() && !before.is_empty());
@@ -180,7 +181,8 @@ pub fn CollabText(
                     control.set_selection(s as u32, e as u32);
                 }
             }
-            control.fit(true);
+            // Others mostly add: a longer text only needs the box to grow.
+            control.fit(text.len() < shown.len());
         }
         shown_heads.set_value(repo.heads(doc));
     });
