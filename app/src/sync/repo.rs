@@ -427,7 +427,7 @@ impl Repo {
     /// A keystroke in a long text box costs the browser most of a frame to
     /// lay out; doing the rest before that frame made every keystroke late
     /// to the screen (the write to IndexedDB and the unsaved count's
-    /// re-render were a tenth of the keystroke's main-thread time), and
+    /// re-render were a third of the app's own script time a key), and
     /// keystrokes within one frame now cost one message and one write. A
     /// failed edit is committed and saved too: what it did before failing
     /// is still the person's work.

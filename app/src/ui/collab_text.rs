@@ -6,6 +6,7 @@
 //! carried across the change with automerge cursors, so they do not jump.
 
 use automerge::{ChangeHash, ObjId, ROOT};
+use gloo::timers::callback::Timeout;
 use leptos::html;
 use leptos::prelude::*;
 use model::{Splice, fields, remap_position};
@@ -14,6 +15,10 @@ use wasm_bindgen::JsCast;
 
 use super::{ErrorLine, use_repo};
 use crate::presence::peer_marks;
+
+/// How long the window's size must hold still before text areas are fitted
+/// to their text again.
+const RESIZE_SETTLE_MS: u32 = 100;
 
 /// An `<input>` or `<textarea>`, seen through what both can do.
 pub enum Control {
@@ -68,8 +73,8 @@ impl Control {
         };
     }
     /// Fit a text area's height to its text (`shrink`: also when the text
-    /// got shorter, at the price of laying the page out twice). A single
-    /// line is left alone.
+    /// got shorter, at the price of laying the page out twice). An
+    /// `<input>` is left alone.
     ///
     /// This is CSS's `field-sizing: content` done by hand: with it, every
     /// keystroke in a long text made the browser lay out the whole page
@@ -199,12 +204,18 @@ pub fn CollabText(
         });
     }
 
-    // Lines wrap differently at another width.
+    // Lines wrap differently at another width: fit again once the window
+    // has stopped changing size (a page holds dozens of these boxes, and
+    // a resize drag sends an event a frame).
     if multiline {
+        let refit = StoredValue::new_local(None::<Timeout>);
         let resize = window_event_listener(leptos::ev::resize, move |_| {
-            if let Some(control) = control() {
-                control.fit(true);
-            }
+            // Replacing the last one cancels it.
+            refit.set_value(Some(Timeout::new(RESIZE_SETTLE_MS, move || {
+                if let Some(control) = control() {
+                    control.fit(true);
+                }
+            })));
         });
         on_cleanup(move || resize.remove());
     }
