@@ -972,6 +972,8 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
     // Received: B pastes a long paragraph; A's box shows all of it.
     const long = "Expand into the EMEA subsidiaries once the renewal is signed. ".repeat(60);
     if (B.page.url() !== planUrl) await B.page.goto(planUrl);
+    // B pastes over what it sees, so it must first see all of A's lines.
+    await waitValue(B.page, vision, await value(A.page, vision), LOAD_TIMEOUT);
     await B.page.locator(vision).fill(long);
     await waitValue(A.page, vision, long, LOAD_TIMEOUT);
     const received = await fits(A.page, "after B's long paragraph");
