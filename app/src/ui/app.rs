@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::RepoHandle;
 use super::access::{InvitationScreen, SignInScreen, SignedOutNotice};
 use super::away::AwayCard;
+use super::collab_text::refit_text_areas_on_resize;
 use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::update::UpdateBanner;
@@ -190,6 +191,7 @@ fn Shell(repo: Rc<Repo>, notice: Option<String>) -> impl IntoView {
         hide.remove();
         show.remove();
     });
+    refit_text_areas_on_resize();
     let now = clock();
     provide_escalation_data(now);
     provide_agreement_data(now);

@@ -85,15 +85,13 @@ impl Control {
         let Control::Area(area) = self else {
             return;
         };
-        let style = web_sys::HtmlElement::style(area);
         if shrink {
-            let _ = style.set_property("height", "auto");
+            set_height(area, None);
         }
-        // Content and padding; 0 while the box is not laid out (hidden).
-        let needed = area.scroll_height();
-        if needed > 0 && (shrink || needed > area.client_height()) {
-            let borders = area.offset_height() - area.client_height();
-            let _ = style.set_property("height", &format!("{}px", needed + borders));
+        if let Some(needed) = needed_height(area)
+            && (shrink || needed > area.offset_height())
+        {
+            set_height(area, Some(needed));
         }
     }
     fn focus(&self) {
@@ -111,6 +109,56 @@ impl Control {
             .and_then(|w| w.document())
             .and_then(|d| d.active_element())
             .is_some_and(|a| &a == el)
+    }
+}
+
+/// The height, borders included, that `area` needs to show all of its
+/// text; `None` while it is not laid out (hidden).
+fn needed_height(area: &web_sys::HtmlTextAreaElement) -> Option<i32> {
+    // Content and padding.
+    let content = area.scroll_height();
+    (content > 0).then(|| content + area.offset_height() - area.client_height())
+}
+
+/// Set `area`'s height in pixels, or back to its natural one (`None`).
+fn set_height(area: &web_sys::HtmlTextAreaElement, px: Option<i32>) {
+    let height = px.map_or_else(|| "auto".to_owned(), |px| format!("{px}px"));
+    let _ = web_sys::HtmlElement::style(area).set_property("height", &height);
+}
+
+/// Fit every collaborative text area on the page to its text again once
+/// the window has stopped changing size (lines wrap differently at another
+/// width; a resize drag sends an event a frame). The page's one listener
+/// does it for all of them, reading every height in one layout where each
+/// box fitting itself would lay the page out twice per box. Call once, in
+/// the app's shell.
+pub fn refit_text_areas_on_resize() {
+    let pending = StoredValue::new_local(None::<Timeout>);
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        // Replacing the last one cancels it.
+        pending.set_value(Some(Timeout::new(RESIZE_SETTLE_MS, refit_all)));
+    });
+    on_cleanup(move || resize.remove());
+}
+
+fn refit_all() {
+    let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("textarea.field-area").ok())
+    else {
+        return;
+    };
+    let areas: Vec<web_sys::HtmlTextAreaElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect();
+    for area in &areas {
+        set_height(area, None);
+    }
+    let needed: Vec<Option<i32>> = areas.iter().map(needed_height).collect();
+    for (area, needed) in areas.iter().zip(needed) {
+        if needed.is_some() {
+            set_height(area, needed);
+        }
     }
 }
 
@@ -202,22 +250,6 @@ pub fn CollabText(
                 control.focus();
             }
         });
-    }
-
-    // Lines wrap differently at another width: fit again once the window
-    // has stopped changing size (a page holds dozens of these boxes, and
-    // a resize drag sends an event a frame).
-    if multiline {
-        let refit = StoredValue::new_local(None::<Timeout>);
-        let resize = window_event_listener(leptos::ev::resize, move |_| {
-            // Replacing the last one cancels it.
-            refit.set_value(Some(Timeout::new(RESIZE_SETTLE_MS, move || {
-                if let Some(control) = control() {
-                    control.fit(true);
-                }
-            })));
-        });
-        on_cleanup(move || resize.remove());
     }
 
     let read_only = repo.get().read_only;
