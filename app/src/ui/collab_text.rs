@@ -48,8 +48,6 @@ impl Control {
             Control::Area(e) => e.set_value(v),
         }
     }
-    /// The selection (start, end) in UTF-16 code units; `None` where the
-    /// box has none (a date, a number).
     /// The text's length in UTF-16 units, without copying it out (text
     /// areas only: single-line inputs are short and take the full path).
     fn text_length(&self) -> Option<usize> {
@@ -58,7 +56,8 @@ impl Control {
             Control::Area(e) => Some(e.text_length() as usize),
         }
     }
-
+    /// The selection (start, end) in UTF-16 code units; `None` where the
+    /// box has none (a date, a number).
     pub fn selection(&self) -> Option<(u32, u32)> {
         let (s, e) = match self {
             Control::Input(e) => (e.selection_start(), e.selection_end()),
