@@ -428,9 +428,11 @@ impl Repo {
     /// lay out; doing the rest before that frame made every keystroke late
     /// to the screen (the write to IndexedDB and the unsaved count's
     /// re-render were a third of the app's own script time a key), and
-    /// keystrokes within one frame now cost one message and one write. A
-    /// failed edit is committed and saved too: what it did before failing
-    /// is still the person's work.
+    /// keystrokes within one frame now cost one message and one write. The
+    /// edit is held (`SyncStatus::held`) until then: the badges count it as
+    /// unsaved and unsynced at once, and never say that everything is saved
+    /// or synced while an edit is only in memory. A failed edit is committed and saved too: what it
+    /// did before failing is still the person's work.
     fn commit(&self, id: DocumentId) {
         self.last_edit_ms.set(now_ms());
         {
@@ -445,6 +447,7 @@ impl Repo {
             let mut unflushed = self.unflushed.borrow_mut();
             if !unflushed.contains(&id) {
                 unflushed.push(id);
+                self.status.held.set(unflushed.len());
             }
             unflushed.len() == 1
         };
@@ -481,6 +484,9 @@ impl Repo {
             self.offer(id);
             self.recount(id);
             self.bump(id);
+        }
+        if self.status.held.get_untracked() != 0 {
+            self.status.held.set(0);
         }
     }
 
@@ -900,7 +906,9 @@ impl Repo {
     /// Changes of `id` made here that the relay has not confirmed (tracks).
     pub fn pending_for(&self, id: DocumentId) -> usize {
         self.pending_tick.track();
-        self.pending.borrow().get(&id).copied().unwrap_or(0)
+        self.status.held.track();
+        let held = usize::from(self.unflushed.borrow().contains(&id));
+        self.pending.borrow().get(&id).copied().unwrap_or(0) + held
     }
 
     /// The records with unconfirmed changes and how many each (tracks).

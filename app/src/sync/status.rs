@@ -22,6 +22,10 @@ pub struct SyncStatus {
     pub unconfirmed: RwSignal<usize>,
     /// Writes to this device's storage still in progress.
     pub unsaved: RwSignal<usize>,
+    /// Documents edited here whose change waits for the frame that shows
+    /// it to be painted before it is saved, counted and offered to the
+    /// relay (see `Repo::commit`): unsaved and unconfirmed until then.
+    pub held: RwSignal<usize>,
     /// A problem a person should know about (relay refused us, storage
     /// failing); cleared when it goes away.
     pub problem: RwSignal<Option<String>>,
@@ -33,13 +37,20 @@ impl SyncStatus {
             connection: RwSignal::new(Connection::Connecting),
             unconfirmed: RwSignal::new(0),
             unsaved: RwSignal::new(0),
+            held: RwSignal::new(0),
             problem: RwSignal::new(None),
         }
     }
 
     /// The badge: a machine-readable state and the words a person reads.
+    /// Each held document has at least one change not counted yet.
     pub fn badge(&self) -> (&'static str, String) {
-        self.words(self.unconfirmed.get())
+        self.words(self.unconfirmed.get() + self.held.get())
+    }
+
+    /// Changes not yet written to this device.
+    pub fn unsaved_now(&self) -> usize {
+        self.unsaved.get() + self.held.get()
     }
 
     /// The state and words for `n` unconfirmed changes (of everything, or

@@ -18,7 +18,7 @@ pub fn SyncBadge(status: SyncStatus) -> impl IntoView {
     let badge = Memo::new(move |_| status.badge());
     let open = RwSignal::new(false);
     let title = move || {
-        let saving = status.unsaved.get();
+        let saving = status.unsaved_now();
         if saving > 0 {
             format!("Saving {saving} change(s) on this device. Click for the sync log.")
         } else {
