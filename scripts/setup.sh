@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Fieldbook needs, skipping whatever is already there at the
 # right version. Sourced by scripts/run and scripts/test:
-#   setup_build_tools  — wasm32 target, Trunk, wasm-bindgen-cli (the version
-#                        Cargo.lock pins), wasm-opt (binaryen from npm)
+#   setup_build_tools  — wasm32 target, the app's pinned nightly (below),
+#                        Trunk, wasm-bindgen-cli (the version Cargo.lock
+#                        pins), wasm-opt (binaryen from npm)
 #   setup_test_tools   — Chromium + ChromeDriver, the tests' npm packages
 # Everything here comes from the package registries (crates.io, npm, Debian).
 
@@ -11,6 +12,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+# The app's release build rebuilds the standard library for size, which
+# needs a nightly toolchain: this one, pinned (everything else is stable).
+APP_TOOLCHAIN="nightly-2026-05-20"
 
 export TRUNK_SKIP_VERSION_CHECK=true
 export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -36,6 +40,13 @@ setup_build_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
+  fi
+
+  if ! rustup component list --toolchain "$APP_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src' ||
+    ! rustup target list --toolchain "$APP_TOOLCHAIN" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "installing $APP_TOOLCHAIN with rust-src and wasm32 (for the app's release build; ~20 s)"
+    rustup toolchain install "$APP_TOOLCHAIN" --profile minimal \
+      --component rust-src --target wasm32-unknown-unknown
   fi
 
   if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
@@ -75,8 +86,24 @@ setup_test_tools() {
   fi
 }
 
-# Build the app with Trunk in release mode into dist/.
+# Build the app with Trunk in release mode into dist/, on APP_TOOLCHAIN
+# with the standard library rebuilt for size: its size-optimised code paths
+# (`optimize_for_size`) and panics that abort at once, without the
+# formatting machinery a panic message needs (a release build has no panic
+# hook, so the message was never shown). 702 KB → 639 KB with brotli.
 build_app() {
-  say "building the app (Trunk, release)"
-  (cd "$ROOT" && trunk build --release)
+  say "building the app (Trunk, release, $APP_TOOLCHAIN with std rebuilt for size)"
+  (
+    cd "$ROOT"
+    export RUSTUP_TOOLCHAIN="$APP_TOOLCHAIN"
+    export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
+    export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
+    # Joined with .cargo/config.toml's flags for this target.
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+    # Trunk builds offline: fetch the workspace's dependencies, then the
+    # standard library's own (fetched only with a target given).
+    cargo fetch
+    cargo fetch --target wasm32-unknown-unknown
+    trunk build --release
+  )
 }

@@ -29,6 +29,8 @@ import {
 } from "../support/harness.js";
 import {
   TIMEOUT,
+  caretAt,
+  isSubsequence,
   makeProfile,
   pendingCount,
   sideBySide,
@@ -62,25 +64,12 @@ const sel = {
 let phase = "happy path";
 const profile = makeProfile(() => phase);
 
-/** Focus a text box and put the caret at `pos` (UTF-16 units). */
-async function caretAt(page, selector, pos) {
-  await page.locator(selector).focus();
-  await page.locator(selector).evaluate((el, p) => el.setSelectionRange(p, p), pos);
-}
-
 const selection = (page, selector) =>
   page.locator(selector).evaluate((el) => ({
     start: el.selectionStart,
     end: el.selectionEnd,
     focused: document.activeElement === el,
   }));
-
-/** Is `small` a subsequence of `big` (every character, in order)? */
-function isSubsequence(small, big) {
-  let i = 0;
-  for (const ch of big) if (i < small.length && ch === small[i]) i++;
-  return i === small.length;
-}
 
 /**
  * Resolves when the page next fails to open a WebSocket (the transport

@@ -27,7 +27,9 @@ import { after, before, describe, test } from "node:test";
 import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
 import {
   TIMEOUT,
+  caretAt,
   horizontalOverflow,
+  isSubsequence,
   makeProfile,
   pendingCount,
   sideBySide,
@@ -274,19 +276,6 @@ async function waitValues(page, pairs, timeout = TIMEOUT) {
       cause: e,
     });
   }
-}
-
-/** Focus a text box and put the caret at `pos` (UTF-16 units). */
-async function caretAt(page, selector, pos) {
-  await page.locator(selector).focus();
-  await page.locator(selector).evaluate((el, p) => el.setSelectionRange(p, p), pos);
-}
-
-/** Is `small` a subsequence of `big` (every character, in order)? */
-function isSubsequence(small, big) {
-  let i = 0;
-  for (const ch of big) if (i < small.length && ch === small[i]) i++;
-  return i === small.length;
 }
 
 /** The ids of a list's items, in the order shown. */
@@ -640,10 +629,13 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
     const metrics = sel.list("metrics");
     const metricsBefore = await itemIds(A.page, metrics);
     const spans = {};
+    // Both carets are placed before either types: a caret put by position
+    // once the other's first key has arrived lands one character early.
+    await caretAt(A.page, vision, VISION.length);
+    await caretAt(B.page, vision, spotB);
     await Promise.all([
       (async () => {
         const t0 = performance.now();
-        await caretAt(A.page, vision, VISION.length);
         await A.page.keyboard.type(typedA, { delay: 10 });
         spans.visionA = [t0, performance.now()];
         const t1 = performance.now();
@@ -657,7 +649,6 @@ describe("account plans: every section, co-edited, merged, restored", { timeout:
       })(),
       (async () => {
         const t0 = performance.now();
-        await caretAt(B.page, vision, spotB);
         await B.page.keyboard.type(typedB, { delay: 10 });
         spans.visionB = [t0, performance.now()];
         const t1 = performance.now();

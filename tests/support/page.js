@@ -308,3 +308,16 @@ export const storedMeta = (page, key) => metaRequest(page, "get", key);
 
 /** How many keys starting with `prefix` this device's settings store holds. */
 export const storedMetaCount = (page, prefix) => metaRequest(page, "count", prefix);
+
+/** Focus a text box and put the caret at `pos` (UTF-16 units). */
+export async function caretAt(page, selector, pos) {
+  await page.locator(selector).focus();
+  await page.locator(selector).evaluate((el, p) => el.setSelectionRange(p, p), pos);
+}
+
+/** Is `small` a subsequence of `big` (every character, in order)? */
+export function isSubsequence(small, big) {
+  let i = 0;
+  for (const ch of big) if (i < small.length && ch === small[i]) i++;
+  return i === small.length;
+}
