@@ -431,8 +431,8 @@ impl Repo {
     /// keystrokes within one frame now cost one message and one write. The
     /// edit is held (`SyncStatus::held`) until then: the badges count it as
     /// unsaved and unsynced at once, and never say that everything is saved
-    /// or synced while an edit is only in memory. A failed edit is committed and saved too: what it
-    /// did before failing is still the person's work.
+    /// or synced while an edit is only in memory. A failed edit is committed
+    /// and saved too: what it did before failing is still the person's work.
     fn commit(&self, id: DocumentId) {
         self.last_edit_ms.set(now_ms());
         {
