@@ -80,6 +80,11 @@ async fn an_edit_counts_as_unsaved_until_it_is_on_the_device() {
     );
     let pending = untrack(|| repo.pending_for(id));
     assert!(pending >= 2, "and not synced: {pending} change(s) to sync");
+    let listed = untrack(|| repo.pending_docs());
+    assert!(
+        listed.contains(&(id, pending)),
+        "the sync panel lists it with that count: {listed:?}"
+    );
     saved(&repo).await;
     drop(repo);
 

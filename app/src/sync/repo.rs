@@ -906,22 +906,27 @@ impl Repo {
     /// Changes of `id` made here that the relay has not confirmed (tracks).
     pub fn pending_for(&self, id: DocumentId) -> usize {
         self.pending_tick.track();
-        self.status.held.track();
-        let held = usize::from(self.unflushed.borrow().contains(&id));
-        self.pending.borrow().get(&id).copied().unwrap_or(0) + held
+        self.pending.borrow().get(&id).copied().unwrap_or(0) + self.held(id)
     }
 
     /// The records with unconfirmed changes and how many each (tracks).
     pub fn pending_docs(&self) -> Vec<(DocumentId, usize)> {
         self.pending_tick.track();
-        let mut all: Vec<(DocumentId, usize)> = self
-            .pending
-            .borrow()
-            .iter()
-            .map(|(id, n)| (*id, *n))
-            .collect();
+        self.status.held.track();
+        let mut counts = self.pending.borrow().clone();
+        for id in self.unflushed.borrow().iter() {
+            *counts.entry(*id).or_default() += 1;
+        }
+        let mut all: Vec<(DocumentId, usize)> = counts.into_iter().collect();
         model::sort::sort_by_key(&mut all, |(id, _)| id.to_string());
         all
+    }
+
+    /// 1 while an edit of `id` waits for its frame (see [`Repo::commit`]):
+    /// it has at least one change not counted yet (tracks).
+    fn held(&self, id: DocumentId) -> usize {
+        self.status.held.track();
+        usize::from(self.unflushed.borrow().contains(&id))
     }
 
     /// Show and log a problem a person should know about.
