@@ -102,21 +102,21 @@ setup_test_tools() {
 # hook, so the message was never shown). 702 KB → 639 KB with brotli.
 # Without that toolchain (it could not be installed), on stable as it is.
 build_app() {
-  if ! app_toolchain_ready; then
-    say "building the app (Trunk, release, stable: $APP_TOOLCHAIN is missing)"
-    (cd "$ROOT" && cargo fetch && trunk build --release)
-    return
-  fi
-  say "building the app (Trunk, release, $APP_TOOLCHAIN with std rebuilt for size)"
   (
     cd "$ROOT"
-    export RUSTUP_TOOLCHAIN="$APP_TOOLCHAIN"
-    export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
-    export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
-    # Joined with .cargo/config.toml's flags for this target.
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+    if app_toolchain_ready; then
+      say "building the app (Trunk, release, $APP_TOOLCHAIN with std rebuilt for size)"
+      export RUSTUP_TOOLCHAIN="$APP_TOOLCHAIN"
+      export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
+      export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
+      # Joined with .cargo/config.toml's flags for this target.
+      export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+    else
+      say "building the app (Trunk, release, stable: $APP_TOOLCHAIN is missing)"
+    fi
     # Trunk builds offline: fetch the workspace's dependencies, then the
-    # standard library's own (fetched only with a target given).
+    # standard library's own when it is rebuilt (fetched only with a target
+    # given; on stable this finds nothing new).
     cargo fetch
     cargo fetch --target wasm32-unknown-unknown
     trunk build --release
