@@ -147,6 +147,13 @@ pub fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether the person confirms `question` (no when the browser cannot ask).
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
 /// A Markdown file name from a record's title: "Contoso FY27.md" (or
 /// `fallback.md` for an untitled one).
 pub fn file_name(title: &str, fallback: &str) -> String {

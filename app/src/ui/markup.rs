@@ -49,6 +49,12 @@ impl Markup {
         self
     }
 
+    /// Markup another [`Markup`] made (so already escaped).
+    pub fn raw(&mut self, html: &str) -> &mut Self {
+        self.0.push_str(html);
+        self
+    }
+
     /// `<tag attrs>text</tag>`.
     pub fn leaf(&mut self, tag: &str, attrs: &[(&str, &str)], text: &str) -> &mut Self {
         self.open(tag, attrs).text(text).close(tag)

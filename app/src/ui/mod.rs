@@ -23,7 +23,7 @@ pub use item_list::{ItemList, list_items, new_item_id};
 pub use link_select::LinkSelect;
 pub use markup::{Markup, MarkupView, doc_markup};
 pub use record::{FieldGrid, RecordGate, RecordPage, Section, ShareLink, download_markdown};
-pub use route::{Link, route_id, use_navigate};
+pub use route::{Link, route_id, use_current, use_navigate};
 pub use scalar_field::{Conflict, ScalarField, root_conflicts};
 pub use shortcuts::{BoardToggle, EmptyState, ListHead, SearchBox, list_shortcuts};
 

@@ -80,6 +80,13 @@ fn is_current(path: &str, href: &str, exact: bool) -> bool {
     }
 }
 
+/// A function telling whether the page shown (tracked) is the one `href`
+/// links to, as [`Link`] marks it: for links drawn as markup.
+pub fn use_current() -> impl Fn(&str, bool) -> bool + Copy + 'static {
+    let path = use_location();
+    move |href: &str, exact: bool| path.with(|p| is_current(p, href, exact))
+}
+
 /// Whether a click on a link is one the app should follow itself: the main
 /// button with no modifier key (others open a new tab or window), not
 /// already handled.
@@ -106,9 +113,10 @@ pub fn Link(
 ) -> impl IntoView {
     let path = use_location();
     let target = href.clone();
+    let is_current = use_current();
     let current = {
         let href = href.clone();
-        move || path.with(|p| is_current(p, &href, exact)).then_some("page")
+        move || is_current(&href, exact).then_some("page")
     };
     let follow = move |e: ev::MouseEvent| {
         if is_plain_click(&e) {

@@ -8,7 +8,7 @@ use model::{Escalation, Note};
 use protocol::DocumentId;
 
 use crate::ui::{CollabText, ErrorLine, new_item_id, use_repo};
-use crate::util::{local_time_label, now_ms, relative_time};
+use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
 #[component]
 pub fn Timeline(doc: DocumentId) -> impl IntoView {
@@ -56,13 +56,7 @@ fn NoteView(doc: DocumentId, note: Note) -> impl IntoView {
         error.set(result.err().map(|e| e.to_string()));
     };
     let remove = move |_| {
-        let confirmed = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message("Delete this note for everyone?")
-                    .ok()
-            })
-            .unwrap_or(false);
-        if confirmed {
+        if confirm("Delete this note for everyone?") {
             let result = repo
                 .get()
                 .edit(doc, |d| Escalation::remove_note(d, &id.get_value()));

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use model::forum_markdown::plain;
-use model::{CategoryUnread, ThreadKind, ThreadSummary, unread_by_category};
+use model::{ThreadKind, ThreadSummary, unread_by_category};
 use protocol::DocumentId;
 
 use super::data::use_forum_data;
 use super::forms::{NewCategoryForm, NewThreadForm};
-use super::markdown::Avatar;
-use crate::ui::{Link, ListHead, list_shortcuts, route_id, use_repo};
+use super::markdown::avatar;
+use crate::ui::{ListHead, Markup, MarkupView, list_shortcuts, route_id, use_current, use_repo};
 use crate::util::{now_ms, relative_time};
 
 /// Rows shown before "Show all".
@@ -144,35 +144,80 @@ pub fn ForumHome(
         )
     };
 
+    let is_current = use_current();
+    let nav = Memo::new(move |_| {
+        let per_category = per_category.get();
+        let me = me();
+        let all = per_category.values().map(|c| c.posts).sum();
+        let mentions = data
+            .threads
+            .get()
+            .iter()
+            .filter(|(_, t)| !t.mentioning(&me).is_empty())
+            .count();
+        let mut m = Markup::default();
+        m.open("nav", &[("class", "forum-nav")]);
+        nav_link(
+            &mut m,
+            "/forums",
+            is_current("/forums", true),
+            "All threads",
+            "",
+            all,
+            "unread-badge",
+        );
+        nav_link(
+            &mut m,
+            "/mentions",
+            is_current("/mentions", false),
+            "Mentions of you",
+            "",
+            mentions,
+            "unread-badge unread-quiet",
+        );
+        m.leaf("h2", &[("class", "forum-nav-heading")], "Categories");
+        for (id, c) in data.categories.get().iter() {
+            let href = format!("/forums/{id}");
+            let unread = per_category.get(&id.to_string()).map_or(0, |u| u.threads);
+            nav_link(
+                &mut m,
+                &href,
+                is_current(&href, false),
+                &c.name,
+                c.kind.label(),
+                unread,
+                "unread-badge",
+            );
+        }
+        m.close("nav").finish()
+    });
+    let list = Memo::new(move |_| {
+        let rows = rows.get();
+        let shown = if show_all.get() { rows.len() } else { PAGE };
+        let now = now_ms();
+        let mut m = Markup::default();
+        m.open(
+            "ul",
+            &[
+                ("class", "thread-list"),
+                ("role", "list"),
+                ("data-testid", "threads"),
+            ],
+        );
+        for row in rows.iter().take(shown) {
+            let category = data
+                .category(&row.thread.category)
+                .map(|(_, c)| c.name.clone());
+            thread_row(&mut m, row, category.as_deref(), now);
+        }
+        m.close("ul").finish()
+    });
+
     view! {
         <section class="page forums" aria-labelledby="forum-heading">
             <div class="forum-layout">
                 <aside class="forum-side" aria-label="Categories">
-                    <nav class="forum-nav">
-                        <Link href="/forums" exact=true>
-                            <span class="forum-nav-name">"All threads"</span>
-                            <UnreadBadge count=Signal::derive(move || per_category.get().values().map(|c| c.posts).sum())/>
-                        </Link>
-                        <Link href="/mentions">
-                            <span class="forum-nav-name">"Mentions of you"</span>
-                            <UnreadBadge count=Signal::derive(move || {
-                                let me = me();
-                                data.threads.get().iter().filter(|(_, t)| !t.mentioning(&me).is_empty()).count()
-                            }) quiet=true/>
-                        </Link>
-                        <h2 class="forum-nav-heading">"Categories"</h2>
-                        {move || data.categories.get().iter().cloned().map(|(id, c)| {
-                            let key = id.to_string();
-                            let count = Signal::derive(move || per_category.get().get(&key).map_or(0, |u: &CategoryUnread| u.threads));
-                            view! {
-                                <Link href=format!("/forums/{id}")>
-                                    <span class="forum-nav-name">{c.name.clone()}</span>
-                                    <span class="forum-nav-kind">{c.kind.label()}</span>
-                                    <UnreadBadge count/>
-                                </Link>
-                            }
-                        }).collect_view()}
-                    </nav>
+                    <MarkupView html=nav class="forum-nav-drawn"/>
                     <button class="button subtle" data-testid="new-category" on:click=move |_| new_category.set(true)>"+ New category"</button>
                 </aside>
                 <div class="forum-main">
@@ -215,13 +260,7 @@ pub fn ForumHome(
                         when=move || !rows.get().is_empty()
                         fallback=move || view! { <EmptyForum mentions searching=Signal::derive(move || !query.get().trim().is_empty()) new_category/> }
                     >
-                        <ul class="thread-list" role="list" data-testid="threads">
-                            {move || {
-                                let rows = rows.get();
-                                let shown = if show_all.get() { rows.len() } else { PAGE };
-                                rows.into_iter().take(shown).map(|row| view! { <ThreadRow row/> }).collect_view()
-                            }}
-                        </ul>
+                        <MarkupView html=list class="thread-list-drawn"/>
                         <Show when=more>
                             <button class="button subtle" on:click=move |_| show_all.set(true)>{move || format!("Show all {}", rows.get().len())}</button>
                         </Show>
@@ -232,63 +271,107 @@ pub fn ForumHome(
     }
 }
 
-#[component]
-fn UnreadBadge(#[prop(into)] count: Signal<usize>, #[prop(optional)] quiet: bool) -> impl IntoView {
-    view! {
-        <Show when=move || count.get() != 0>
-            <span class="unread-badge" class:unread-quiet=quiet>{move || count.get()}</span>
-        </Show>
+/// A link of the side navigation with its unread count (none when 0).
+fn nav_link(
+    m: &mut Markup,
+    href: &str,
+    current: bool,
+    name: &str,
+    kind: &str,
+    unread: usize,
+    badge: &str,
+) {
+    m.open(
+        "a",
+        &[
+            ("href", href),
+            ("aria-current", if current { "page" } else { "" }),
+        ],
+    )
+    .span("forum-nav-name", name);
+    if !kind.is_empty() {
+        m.span("forum-nav-kind", kind);
     }
+    if unread != 0 {
+        m.span(badge, &unread.to_string());
+    }
+    m.close("a");
 }
 
-#[component]
-fn ThreadRow(row: Row) -> impl IntoView {
-    let data = use_forum_data();
-    let t = row.thread;
-    let category = data.category(&t.category).map(|(_, c)| c.name.clone());
+/// One thread as a row of the list: who started it, its title and tags,
+/// replies and last activity, the quoted snippet, the unread count.
+fn thread_row(m: &mut Markup, row: &Row, category: Option<&str>, now: i64) {
+    let t = &row.thread;
     let replies = match t.replies() {
         1 => "1 reply".to_owned(),
         n => format!("{n} replies"),
     };
     let author = if t.author.is_empty() {
-        "Someone".to_owned()
+        "Someone"
     } else {
-        t.author.clone()
+        &t.author
     };
-    let unread = row.unread != 0;
-    let flags = (
-        t.pinned
-            .then(|| view! { <span class="tag tag-pinned">"📌 Pinned"</span> }),
-        t.locked
-            .then(|| view! { <span class="tag tag-locked">"🔒 Locked"</span> }),
-        (t.kind == ThreadKind::Question).then(|| match t.accepted {
-            Some(_) => view! { <span class="tag tag-accepted">"✓ Answered"</span> }.into_any(),
-            None => view! { <span class="tag" data-kind="question">"Question"</span> }.into_any(),
-        }),
-        (t.kind == ThreadKind::Idea)
-            .then(|| view! { <span class="tag tag-idea">{t.idea_status_label()}</span> }),
+    let class = if row.unread == 0 {
+        "thread-row"
+    } else {
+        "thread-row thread-unread"
+    };
+    m.open(
+        "li",
+        &[("class", class), ("data-thread", &row.id.to_string())],
     );
-    let meta = format!(
-        "{author} · {replies} · {}",
-        relative_time(t.last_activity(), now_ms())
-    );
-    view! {
-        <li class="thread-row" class:thread-unread=unread data-thread=row.id.to_string()>
-            <Avatar name=author.clone()/>
-            <div class="thread-row-main">
-                <div class="thread-row-top">
-                    <Link href=format!("/threads/{}", row.id) attr:class="thread-row-title">{t.title.clone()}</Link>
-                    {flags}
-                </div>
-                <p class="thread-row-meta">
-                    {category.map(|c| format!("{c} · "))}
-                    {meta}
-                </p>
-                {row.snippet.map(|s| view! { <p class="thread-row-snippet">{s}</p> })}
-            </div>
-            {unread.then(|| view! { <span class="unread-badge" title="Unread posts">{format!("{} new", row.unread)}</span> })}
-        </li>
+    avatar(m, author);
+    m.open("div", &[("class", "thread-row-main")])
+        .open("div", &[("class", "thread-row-top")])
+        .leaf(
+            "a",
+            &[
+                ("href", &format!("/threads/{}", row.id)),
+                ("class", "thread-row-title"),
+            ],
+            &t.title,
+        );
+    if t.pinned {
+        m.span("tag tag-pinned", "📌 Pinned");
     }
+    if t.locked {
+        m.span("tag tag-locked", "🔒 Locked");
+    }
+    match (t.kind, &t.accepted) {
+        (ThreadKind::Question, Some(_)) => {
+            m.span("tag tag-accepted", "✓ Answered");
+        }
+        (ThreadKind::Question, None) => {
+            m.leaf(
+                "span",
+                &[("class", "tag"), ("data-kind", "question")],
+                "Question",
+            );
+        }
+        (ThreadKind::Idea, _) => {
+            m.span("tag tag-idea", t.idea_status_label());
+        }
+        _ => {}
+    }
+    let category = category.map(|c| format!("{c} · ")).unwrap_or_default();
+    let meta = format!(
+        "{category}{author} · {replies} · {}",
+        relative_time(t.last_activity(), now)
+    );
+    m.close("div")
+        .leaf("p", &[("class", "thread-row-meta")], &meta);
+    if let Some(snippet) = &row.snippet {
+        m.leaf("p", &[("class", "thread-row-snippet")], snippet);
+    }
+    m.close("div");
+    if row.unread != 0 {
+        m.leaf(
+            "span",
+            &[("class", "unread-badge"), ("title", "Unread posts")],
+            &format!("{} new", row.unread),
+        );
+    }
+    m.close("li");
 }
 
 #[component]

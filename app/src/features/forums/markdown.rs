@@ -1,71 +1,115 @@
-//! Posts rendered from their Markdown: every piece becomes an element with
-//! text in it (never HTML handed to the browser), so nothing anyone writes
-//! can run in someone else's page.
+//! Posts drawn from their Markdown as escaped markup: every piece of text
+//! and every address is escaped, and only web and mail addresses become
+//! links (the parser drops the rest), so nothing anyone writes can run in
+//! someone else's page.
 
-use std::sync::Arc;
-
-use leptos::prelude::*;
 use model::forum_markdown::{Block, Span, parse};
 
 use crate::presence::{initials, name_hash};
+use crate::ui::Markup;
 
-/// A post's Markdown as elements; `people` are the names `@` mentions.
-#[component]
-pub fn Markdown(
-    #[prop(into)] source: Signal<String>,
-    people: Memo<Arc<Vec<String>>>,
-) -> impl IntoView {
-    move || {
-        let blocks = people.with(|p| source.with(|s| parse(s, p)));
-        blocks.into_iter().map(block).collect_view()
+/// `source` drawn into `m`; `people` are the names `@` mentions.
+pub fn markdown(m: &mut Markup, source: &str, people: &[String]) {
+    for b in parse(source, people) {
+        block(m, b);
     }
 }
 
-fn block(b: Block) -> AnyView {
+fn block(m: &mut Markup, b: Block) {
     match b {
-        Block::Paragraph(s) => view! { <p>{spans(s)}</p> }.into_any(),
-        Block::Heading(1, s) => view! { <h3>{spans(s)}</h3> }.into_any(),
-        Block::Heading(2, s) => view! { <h4>{spans(s)}</h4> }.into_any(),
-        Block::Heading(_, s) => view! { <h5>{spans(s)}</h5> }.into_any(),
-        Block::Quote(s) => view! { <blockquote>{spans(s)}</blockquote> }.into_any(),
-        Block::List { ordered: true, items } => {
-            view! { <ol>{items.into_iter().map(|i| view! { <li>{spans(i)}</li> }).collect_view()}</ol> }
-                .into_any()
+        Block::Paragraph(s) => wrapped(m, "p", s),
+        Block::Heading(1, s) => wrapped(m, "h3", s),
+        Block::Heading(2, s) => wrapped(m, "h4", s),
+        Block::Heading(_, s) => wrapped(m, "h5", s),
+        Block::Quote(s) => wrapped(m, "blockquote", s),
+        Block::List { ordered, items } => {
+            let tag = if ordered { "ol" } else { "ul" };
+            m.open(tag, &[]);
+            for item in items {
+                wrapped(m, "li", item);
+            }
+            m.close(tag);
         }
-        Block::List { ordered: false, items } => {
-            view! { <ul>{items.into_iter().map(|i| view! { <li>{spans(i)}</li> }).collect_view()}</ul> }
-                .into_any()
+        Block::Code(code) => {
+            m.open("pre", &[]).leaf("code", &[], &code).close("pre");
         }
-        Block::Code(code) => view! { <pre><code>{code}</code></pre> }.into_any(),
-        Block::Rule => view! { <hr/> }.into_any(),
+        Block::Rule => {
+            m.open("hr", &[]);
+        }
     }
 }
 
-fn spans(spans: Vec<Span>) -> impl IntoView {
-    spans
-        .into_iter()
-        .map(|s| match s {
-            Span::Text(t) => t.into_any(),
-            Span::Strong(t) => view! { <strong>{t}</strong> }.into_any(),
-            Span::Emphasis(t) => view! { <em>{t}</em> }.into_any(),
-            Span::Code(t) => view! { <code>{t}</code> }.into_any(),
-            Span::Link { text, href } => view! {
-                <a href=href target="_blank" rel="noopener noreferrer nofollow">{text}</a>
-            }
-            .into_any(),
-            Span::Mention(name) => view! { <span class="mention">"@"{name}</span> }.into_any(),
-            Span::LineBreak => view! { <br/> }.into_any(),
-        })
-        .collect_view()
+/// `<tag>spans</tag>`.
+fn wrapped(m: &mut Markup, tag: &str, spans: Vec<Span>) {
+    m.open(tag, &[]);
+    for s in spans {
+        span(m, s);
+    }
+    m.close(tag);
+}
+
+fn span(m: &mut Markup, s: Span) {
+    match s {
+        Span::Text(t) => m.text(&t),
+        Span::Strong(t) => m.leaf("strong", &[], &t),
+        Span::Emphasis(t) => m.leaf("em", &[], &t),
+        Span::Code(t) => m.leaf("code", &[], &t),
+        Span::Link { text, href } => m.leaf(
+            "a",
+            &[
+                ("href", &href),
+                ("target", "_blank"),
+                ("rel", "noopener noreferrer nofollow"),
+            ],
+            &text,
+        ),
+        Span::Mention(name) => m.span("mention", &format!("@{name}")),
+        Span::LineBreak => m.open("br", &[]),
+    };
 }
 
 /// A person's initials on a colour of their own (the same on every device).
-#[component]
-pub fn Avatar(#[prop(into)] name: String) -> impl IntoView {
-    let hue = name_hash(&name) % 360;
-    view! {
-        <span class="avatar" aria-hidden="true" style=format!("--hue: {hue}")>
-            {initials(&name)}
-        </span>
+pub fn avatar(m: &mut Markup, name: &str) {
+    let hue = name_hash(name) % 360;
+    m.leaf(
+        "span",
+        &[
+            ("class", "avatar"),
+            ("aria-hidden", "true"),
+            ("style", &format!("--hue: {hue}")),
+        ],
+        &initials(name),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::markdown;
+    use crate::ui::Markup;
+
+    fn drawn(source: &str) -> String {
+        let mut m = Markup::default();
+        markdown(&mut m, source, &["Ana Lima".to_owned()]);
+        m.finish()
+    }
+
+    #[wasm_bindgen_test]
+    fn markdown_is_drawn_with_every_text_escaped() {
+        assert_eq!(
+            drawn("**Hi** @Ana Lima, see <b>this</b>\n\n- one\n- `two`"),
+            "<p><strong>Hi</strong> <span class=\"mention\">@Ana Lima</span>, see &lt;b&gt;this&lt;/b&gt;</p>\
+             <ul><li>one</li><li><code>two</code></li></ul>"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn only_web_and_mail_addresses_become_links() {
+        assert_eq!(
+            drawn("[ok](https://example.com/?a=1&b=\"2\") [no](javascript:alert(1))"),
+            "<p><a href=\"https://example.com/?a=1&amp;b=&quot;2&quot;\" target=\"_blank\" \
+             rel=\"noopener noreferrer nofollow\">ok</a> [no](javascript:alert(1))</p>"
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! One post of a thread: who wrote it and when, the post it quotes, its
-//! text, its reactions, and what the reader may do with it.
+//! text, its reactions, and what the reader may do with it. Everything but
+//! the edit box is drawn as markup ([`crate::ui::Markup`]); its buttons
+//! report their `data-action`.
 
 use std::sync::Arc;
 
@@ -11,9 +13,9 @@ use protocol::DocumentId;
 
 use super::composer::BodyInput;
 use super::data::use_forum_data;
-use super::markdown::{Avatar, Markdown};
-use crate::ui::use_repo;
-use crate::util::{local_time_label, now_ms, relative_time};
+use super::markdown::{avatar, markdown};
+use crate::ui::{Markup, MarkupView, use_repo};
+use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
 /// How much of a quoted post shows above a reply.
 const QUOTE_CHARS: usize = 220;
@@ -27,6 +29,15 @@ pub struct PostContext {
     /// The post being quoted by the reply composer.
     pub quoting: RwSignal<Option<String>>,
     pub error: RwSignal<Option<String>>,
+}
+
+/// What the reader may do with a post.
+#[derive(Clone, Copy, PartialEq, Default)]
+struct Allowed {
+    reply: bool,
+    edit: bool,
+    delete: bool,
+    accept: bool,
 }
 
 #[component]
@@ -85,70 +96,29 @@ pub fn PostView(
             Err(e) => ctx.error.set(Some(e.to_string())),
         }
     };
-    let remove = move |_| {
-        let confirmed = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message("Delete this post for everyone?")
-                    .ok()
-            })
-            .unwrap_or(false);
-        if confirmed {
-            run(&|d, me, moderator| {
-                Thread::delete_post(
-                    d,
-                    &post_id.get_value(),
-                    model::Who {
-                        name: me,
-                        moderator,
-                    },
-                )
-            });
-        }
-    };
     let accepted = move || {
         ctx.thread
             .get()
             .and_then(|t| t.accepted.clone())
             .is_some_and(|a| a == post_id.get_value())
     };
-    let toggle_accept = move |_| {
-        let on = !accepted();
-        run(&|d, me, moderator| {
-            let id = post_id.get_value();
-            Thread::accept_answer(
-                d,
-                on.then_some(id.as_str()),
-                model::Who {
-                    name: me,
-                    moderator,
-                },
-            )
-        });
-    };
-    let react = move |emoji: String| {
-        run(&|d, me, _| Thread::toggle_reaction(d, &post_id.get_value(), &emoji, me).map(|_| ()));
-    };
-    let can = move |what: Action| {
-        let Some(p) = post.get() else { return false };
-        let Some(t) = ctx.thread.get() else {
-            return false;
+    let allowed = Memo::new(move |_| {
+        let (Some(p), Some(t)) = (post.get(), ctx.thread.get()) else {
+            return None;
         };
         let (me, moderator) = who();
         let mine = same_person(&p.author, &me);
         let opening = t.posts.first().is_some_and(|o| o.id == p.id);
-        !p.deleted
-            && match what {
-                Action::Reply => !t.locked,
-                Action::Edit => mine && !t.locked,
-                Action::Delete => (mine || moderator) && !opening,
-                Action::Accept => {
-                    t.kind == ThreadKind::Question
-                        && !opening
-                        && (moderator || same_person(&t.author, &me))
-                }
-            }
-    };
-    let quoted = move || {
+        (!p.deleted).then(|| Allowed {
+            reply: !t.locked,
+            edit: mine && !t.locked,
+            delete: (mine || moderator) && !opening,
+            accept: t.kind == ThreadKind::Question
+                && !opening
+                && (moderator || same_person(&t.author, &me)),
+        })
+    });
+    let quoted = Memo::new(move |_| {
         let q = post.get()?.quote?;
         ctx.posts.with(|all| {
             all.iter().find(|p| p.id == q).map(|p| {
@@ -166,45 +136,92 @@ pub fn PostView(
                 (q.clone(), p.author.clone(), text)
             })
         })
-    };
-    let body = Signal::derive(move || post.get().map(|p| p.body).unwrap_or_default());
+    });
+    // The text is drawn again only when it (or who can be mentioned) changes.
+    let body = Memo::new(move |_| {
+        let mut m = Markup::default();
+        post.with(|p| match p {
+            Some(p) if p.deleted => {
+                m.leaf("p", &[("class", "post-deleted")], "This post was deleted.");
+            }
+            Some(p) => {
+                m.open("div", &[("class", "post-body")]);
+                data.people.with(|people| markdown(&mut m, &p.body, people));
+                m.close("div");
+            }
+            None => {}
+        });
+        m.finish()
+    });
+    let html = Memo::new(move |_| {
+        let Some(p) = post.get() else {
+            return String::new();
+        };
+        let mut m = Markup::default();
+        head(&mut m, &p, is_new.get(), accepted());
+        if let Some((q, author, text)) = quoted.get() {
+            m.open(
+                "a",
+                &[("class", "post-quote"), ("href", &format!("#post-{q}"))],
+            )
+            .span("post-quote-author", &format!("{author} wrote"))
+            .span("post-quote-text", &text)
+            .close("a");
+        }
+        if !editing.get() {
+            body.with(|b| m.raw(b));
+            foot(&mut m, &p, &me(), allowed.get(), accepted());
+        }
+        m.finish()
+    });
+    let act = Callback::new(
+        move |(action, arg): (String, String)| match action.as_str() {
+            "react" => run(&|d, me, _| {
+                Thread::toggle_reaction(d, &post_id.get_value(), &arg, me).map(|_| ())
+            }),
+            "quote" => ctx.quoting.set(Some(post_id.get_value())),
+            "accept" => {
+                let on = !accepted();
+                run(&|d, me, moderator| {
+                    let id = post_id.get_value();
+                    Thread::accept_answer(
+                        d,
+                        on.then_some(id.as_str()),
+                        model::Who {
+                            name: me,
+                            moderator,
+                        },
+                    )
+                });
+            }
+            "edit" => {
+                draft.set(post.get_untracked().map(|p| p.body).unwrap_or_default());
+                editing.set(true);
+            }
+            "delete" if confirm("Delete this post for everyone?") => {
+                run(&|d, me, moderator| {
+                    Thread::delete_post(
+                        d,
+                        &post_id.get_value(),
+                        model::Who {
+                            name: me,
+                            moderator,
+                        },
+                    )
+                });
+            }
+            _ => {}
+        },
+    );
     let anchor = format!("post-{id}");
 
     view! {
         <Show when=move || first_new.get()>
             <li class="new-divider" role="separator" data-testid="new-since">"New since your last visit"</li>
         </Show>
-        <li class="post" id=anchor class:post-new=move || is_new.get() class:post-accepted=accepted data-post=id.clone()>
-            {move || post.get().map(|p| {
-                let author = if p.author.is_empty() { "Someone".to_owned() } else { p.author.clone() };
-                view! {
-                    <header class="post-head">
-                        <Avatar name=author.clone()/>
-                        <span class="post-author">{author}</span>
-                        <time class="post-time" title=local_time_label(p.at)>{relative_time(p.at, now_ms())}</time>
-                        {p.edited_at.map(|at| view! { <span class="post-edited" title=format!("Edited {}", local_time_label(at))>"edited"</span> })}
-                        <Show when=move || is_new.get()><span class="tag tag-new">"New"</span></Show>
-                        <Show when=accepted><span class="tag tag-accepted" data-testid="accepted">"✓ Accepted answer"</span></Show>
-                    </header>
-                }
-            })}
-            {move || quoted().map(|(q, author, text)| view! {
-                <a class="post-quote" href=format!("#post-{q}")>
-                    <span class="post-quote-author">{author}" wrote"</span>
-                    <span class="post-quote-text">{text}</span>
-                </a>
-            })}
-            <Show
-                when=move || editing.get()
-                fallback=move || view! {
-                    <Show
-                        when=move || post.get().is_some_and(|p| p.deleted)
-                        fallback=move || view! { <div class="post-body"><Markdown source=body people=data.people/></div> }
-                    >
-                        <p class="post-deleted">"This post was deleted."</p>
-                    </Show>
-                }
-            >
+        <li class="post" id=anchor class:post-new=move || is_new.get() class:post-accepted=accepted data-post=id>
+            <MarkupView html class="post-view" on_action=act/>
+            <Show when=move || editing.get()>
                 <BodyInput
                     id="edit-post"
                     label="Edit post"
@@ -218,71 +235,128 @@ pub fn PostView(
                     <button class="button subtle" on:click=move |_| editing.set(false)>"Cancel"</button>
                 </div>
             </Show>
-            <footer class="post-foot">
-                <div class="reactions" role="group" aria-label="Reactions">
-                    {move || post.get().map(|p| p.reactions).unwrap_or_default().into_iter().map(|r| {
-                        let mine = r.people.iter().any(|n| same_person(n, &me()));
-                        let emoji = r.emoji.clone();
-                        let label = format!("{} {}", r.emoji, r.people.join(", "));
-                        view! {
-                            <button class="reaction" aria-pressed=mine.to_string() title=label.clone() aria-label=label
-                                on:click=move |_| react(emoji.clone())>
-                                {r.emoji.clone()}<span class="reaction-count">{r.people.len()}</span>
-                            </button>
-                        }
-                    }).collect_view()}
-                    <details class="react-menu">
-                        <summary class="reaction reaction-add" aria-label="Add a reaction" title="React">"☺+"</summary>
-                        <div class="react-palette">
-                            {REACTIONS.iter().map(|e| view! {
-                                <button class="reaction" aria-label=format!("React {e}") on:click=move |ev| {
-                                    react((*e).to_owned());
-                                    close_menu(&ev);
-                                }>{*e}</button>
-                            }).collect_view()}
-                        </div>
-                    </details>
-                </div>
-                <div class="post-actions">
-                    <Show when=move || can(Action::Reply)>
-                        <button class="button subtle" on:click=move |_| ctx.quoting.set(Some(post_id.get_value()))>"Quote"</button>
-                    </Show>
-                    <Show when=move || can(Action::Accept)>
-                        <button class="button subtle" on:click=toggle_accept data-testid="accept">
-                            {move || if accepted() { "Unaccept" } else { "Accept answer" }}
-                        </button>
-                    </Show>
-                    <Show when=move || can(Action::Edit) && !editing.get()>
-                        <button class="button subtle" on:click=move |_| {
-                            draft.set(post.get_untracked().map(|p| p.body).unwrap_or_default());
-                            editing.set(true);
-                        }>"Edit"</button>
-                    </Show>
-                    <Show when=move || can(Action::Delete)>
-                        <button class="button subtle danger" on:click=remove>"Delete"</button>
-                    </Show>
-                </div>
-            </footer>
         </li>
     }
 }
 
-#[derive(Clone, Copy)]
-enum Action {
-    Reply,
-    Edit,
-    Delete,
-    Accept,
+/// Who wrote the post and when, and its tags.
+fn head(m: &mut Markup, p: &Post, is_new: bool, accepted: bool) {
+    let author = if p.author.is_empty() {
+        "Someone"
+    } else {
+        &p.author
+    };
+    m.open("header", &[("class", "post-head")]);
+    avatar(m, author);
+    m.span("post-author", author).leaf(
+        "time",
+        &[("class", "post-time"), ("title", &local_time_label(p.at))],
+        &relative_time(p.at, now_ms()),
+    );
+    if let Some(at) = p.edited_at {
+        m.leaf(
+            "span",
+            &[
+                ("class", "post-edited"),
+                ("title", &format!("Edited {}", local_time_label(at))),
+            ],
+            "edited",
+        );
+    }
+    if is_new {
+        m.span("tag tag-new", "New");
+    }
+    if accepted {
+        m.leaf(
+            "span",
+            &[("class", "tag tag-accepted"), ("data-testid", "accepted")],
+            "✓ Accepted answer",
+        );
+    }
+    m.close("header");
 }
 
-/// Close the reaction menu a click came from.
-fn close_menu(e: &leptos::ev::MouseEvent) {
-    use wasm_bindgen::JsCast;
-    if let Some(menu) = e
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("details").ok().flatten())
-    {
-        let _ = menu.remove_attribute("open");
+/// The reactions, the menu to add one, and the buttons `allowed` gives.
+fn foot(m: &mut Markup, p: &Post, me: &str, allowed: Option<Allowed>, accepted: bool) {
+    m.open("footer", &[("class", "post-foot")]).open(
+        "div",
+        &[
+            ("class", "reactions"),
+            ("role", "group"),
+            ("aria-label", "Reactions"),
+        ],
+    );
+    for r in &p.reactions {
+        let mine = r.people.iter().any(|n| same_person(n, me));
+        let label = format!("{} {}", r.emoji, r.people.join(", "));
+        m.open(
+            "button",
+            &[
+                ("class", "reaction"),
+                ("aria-pressed", if mine { "true" } else { "false" }),
+                ("title", &label),
+                ("aria-label", &label),
+                ("data-action", "react"),
+                ("data-id", &r.emoji),
+            ],
+        )
+        .text(&r.emoji)
+        .span("reaction-count", &r.people.len().to_string())
+        .close("button");
     }
+    m.open("details", &[("class", "react-menu")])
+        .leaf(
+            "summary",
+            &[
+                ("class", "reaction reaction-add"),
+                ("aria-label", "Add a reaction"),
+                ("title", "React"),
+            ],
+            "☺+",
+        )
+        .open("div", &[("class", "react-palette")]);
+    for e in REACTIONS {
+        m.leaf(
+            "button",
+            &[
+                ("class", "reaction"),
+                ("aria-label", &format!("React {e}")),
+                ("data-action", "react"),
+                ("data-id", e),
+            ],
+            e,
+        );
+    }
+    m.close("div").close("details").close("div");
+    m.open("div", &[("class", "post-actions")]);
+    let allowed = allowed.unwrap_or_default();
+    let button = |m: &mut Markup, class: &str, action: &str, testid: &str, label: &str| {
+        m.leaf(
+            "button",
+            &[
+                ("class", class),
+                ("data-action", action),
+                ("data-testid", testid),
+            ],
+            label,
+        );
+    };
+    if allowed.reply {
+        button(m, "button subtle", "quote", "", "Quote");
+    }
+    if allowed.accept {
+        let label = if accepted {
+            "Unaccept"
+        } else {
+            "Accept answer"
+        };
+        button(m, "button subtle", "accept", "accept", label);
+    }
+    if allowed.edit {
+        button(m, "button subtle", "edit", "", "Edit");
+    }
+    if allowed.delete {
+        button(m, "button subtle danger", "delete", "", "Delete");
+    }
+    m.close("div").close("footer");
 }
