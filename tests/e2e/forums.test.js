@@ -20,11 +20,14 @@
 //      Ben's reply, both see it marked, and the list says "Answered";
 //   6. a reply Ana has not seen shows in her counts and is marked "new since
 //      your last visit"; search finds a word from a reply, with a snippet;
-//   7. moderator tools: Ben has none; Ana pins an announcement (it leads the
+//   7. Ben edits his own post (Ana is not offered Edit) and deletes another
+//      after saying no once to the question; Ana sees the edit and the
+//      deletion;
+//   8. moderator tools: Ben has none; Ana pins an announcement (it leads the
 //      list), sets an idea's status, and locks the question — Ben's reply box
 //      is gone and the page says it is locked;
-//   8. the forum and a thread fit a phone (390 px) without horizontal scroll;
-//   9. no console errors in either profile (Chromium's own line about a socket
+//   9. the forum and a thread fit a phone (390 px) without horizontal scroll;
+//  10. no console errors in either profile (Chromium's own line about a socket
 //      it refused while Ben was offline aside).
 //
 // The tests share one relay, one browser and two profiles and run in order.
@@ -323,6 +326,44 @@ describe("forums", { timeout: 240_000 }, () => {
     assert.match(await A.page.locator(".thread-row-snippet").textContent(), /disable IPv6 on the adapter/);
     await A.page.locator(".search-input").fill("ipv6 macos");
     await A.page.getByText("No thread has all of those words.").waitFor();
+  });
+
+  test("Ben edits his own post and deletes another; only he is offered Edit, and Ana sees both changes", async () => {
+    for (const p of [A, B]) {
+      await p.page.goto(new URL(paths.question, relayUrl).href);
+      await post(p.page, "Confirmed: fixed after the workaround").waitFor({ timeout: LOAD_TIMEOUT });
+    }
+    const confirmed = (p) => post(p.page, "Confirmed: fixed after the workaround");
+    assert.equal(await confirmed(A).getByRole("button", { name: "Edit" }).count(), 0, "Ana cannot edit Ben's post");
+    await confirmed(B).getByRole("button", { name: "Edit" }).click();
+    // While it is edited, the post's text is in the box (not shown twice).
+    const editing = B.page.locator(`${sel.posts}:has(#edit-post)`);
+    const box = editing.locator("#edit-post");
+    assert.equal(await box.inputValue(), "Confirmed: fixed after the workaround.");
+    assert.equal(await editing.locator(".post-body").count(), 0);
+    await box.fill("Confirmed: fixed after the workaround, on **4.2.0** too.");
+    await editing.getByRole("button", { name: "Save" }).click();
+    for (const p of [A, B]) {
+      await waitText(p.page, `${sel.posts}:has-text("on 4.2.0 too") .post-body`, "Confirmed: fixed after the workaround, on 4.2.0 too.", 10_000);
+      await post(p.page, "on 4.2.0 too").locator(".post-body strong", { hasText: "4.2.0" }).waitFor();
+      await post(p.page, "on 4.2.0 too").locator(".post-edited").waitFor();
+    }
+    assert.equal(await B.page.locator("#edit-post").count(), 0, "the edit box closes on save");
+
+    // Deleting asks first: "no" keeps the post, "yes" deletes it for everyone.
+    const log = (p) => post(p.page, "Log attached to case 4471");
+    B.page.once("dialog", (d) => d.dismiss());
+    await log(B).getByRole("button", { name: "Delete" }).click();
+    await B.page.waitForTimeout(300);
+    assert.equal(await log(B).locator(".post-body").count(), 1, "kept after no");
+    B.page.once("dialog", (d) => d.accept());
+    await log(B).getByRole("button", { name: "Delete" }).click();
+    for (const p of [A, B]) {
+      const gone = p.page.locator(`${sel.posts}:has(.post-deleted)`);
+      await gone.waitFor({ timeout: 10_000 });
+      assert.equal(await gone.locator(".post-deleted").textContent(), "This post was deleted.");
+      assert.equal(await p.page.locator(sel.posts).filter({ hasText: "Log attached to case 4471" }).count(), 0);
+    }
   });
 
   test("moderators pin, set an idea's status and lock; Ben gets no tools and a locked thread takes no reply", async () => {

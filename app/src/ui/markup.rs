@@ -104,7 +104,7 @@ pub fn doc_markup(
 /// `html` (made with [`Markup`]) in a `<div class=class>`. Links in it to
 /// pages of the app open without reloading; a click on an element with
 /// `data-action` runs `on_action` with that action and the element's
-/// `data-id`.
+/// `data-id`, and closes the `<details>` menu it was chosen from.
 #[component]
 pub fn MarkupView(
     #[prop(into)] html: Signal<String>,
@@ -123,6 +123,10 @@ pub fn MarkupView(
         let attr = |el: &web_sys::Element, name: &str| el.get_attribute(name).unwrap_or_default();
         if let (Some(on_action), Ok(Some(el))) = (on_action, target.closest("[data-action]")) {
             on_action.run((attr(&el, "data-action"), attr(&el, "data-id")));
+            // A choice made in a menu (`<details>`) closes it.
+            if let Ok(Some(menu)) = el.closest("details[open]") {
+                let _ = menu.remove_attribute("open");
+            }
         } else if let Ok(Some(link)) = target.closest("a[href^='/']")
             && is_plain_click(&e)
         {

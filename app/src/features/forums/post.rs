@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use model::forum_markdown::plain;
 use model::forum_schema::REACTIONS;
-use model::{Post, Thread, ThreadKind, ThreadSummary, same_person};
+use model::{Post, Reaction, Thread, ThreadKind, ThreadSummary, same_person};
 use protocol::DocumentId;
 
 use super::composer::BodyInput;
@@ -170,8 +170,27 @@ pub fn PostView(
         }
         if !editing.get() {
             body.with(|b| m.raw(b));
-            foot(&mut m, &p, &me(), allowed.get(), accepted());
         }
+        m.finish()
+    });
+    let pills = Memo::new(move |_| {
+        let me = me();
+        let mut m = Markup::default();
+        post.with(|p| {
+            for r in p.iter().flat_map(|p| &p.reactions) {
+                reaction(&mut m, r, r.people.iter().any(|n| same_person(n, &me)));
+            }
+        });
+        m.finish()
+    });
+    let actions = Memo::new(move |_| {
+        let mut m = Markup::default();
+        buttons(
+            &mut m,
+            allowed.get().unwrap_or_default(),
+            accepted(),
+            editing.get(),
+        );
         m.finish()
     });
     let act = Callback::new(
@@ -220,7 +239,7 @@ pub fn PostView(
             <li class="new-divider" role="separator" data-testid="new-since">"New since your last visit"</li>
         </Show>
         <li class="post" id=anchor class:post-new=move || is_new.get() class:post-accepted=accepted data-post=id>
-            <MarkupView html class="post-view" on_action=act/>
+            <MarkupView html class="post-view"/>
             <Show when=move || editing.get()>
                 <BodyInput
                     id="edit-post"
@@ -235,6 +254,15 @@ pub fn PostView(
                     <button class="button subtle" on:click=move |_| editing.set(false)>"Cancel"</button>
                 </div>
             </Show>
+            <footer class="post-foot">
+                // The menu is drawn once: changes to the post (someone else
+                // reacting) must not close it under the reader.
+                <div class="reactions" role="group" aria-label="Reactions">
+                    <MarkupView html=react_menu() class="react-menu-slot" on_action=act/>
+                    <MarkupView html=pills class="reaction-pills" on_action=act/>
+                </div>
+                <MarkupView html=actions class="post-actions" on_action=act/>
+            </footer>
         </li>
     }
 }
@@ -276,34 +304,28 @@ fn head(m: &mut Markup, p: &Post, is_new: bool, accepted: bool) {
     m.close("header");
 }
 
-/// The reactions, the menu to add one, and the buttons `allowed` gives.
-fn foot(m: &mut Markup, p: &Post, me: &str, allowed: Option<Allowed>, accepted: bool) {
-    m.open("footer", &[("class", "post-foot")]).open(
-        "div",
+/// A reaction and how many gave it, pressed if `mine`.
+fn reaction(m: &mut Markup, r: &Reaction, mine: bool) {
+    let label = format!("{} {}", r.emoji, r.people.join(", "));
+    m.open(
+        "button",
         &[
-            ("class", "reactions"),
-            ("role", "group"),
-            ("aria-label", "Reactions"),
+            ("class", "reaction"),
+            ("aria-pressed", if mine { "true" } else { "false" }),
+            ("title", &label),
+            ("aria-label", &label),
+            ("data-action", "react"),
+            ("data-id", &r.emoji),
         ],
-    );
-    for r in &p.reactions {
-        let mine = r.people.iter().any(|n| same_person(n, me));
-        let label = format!("{} {}", r.emoji, r.people.join(", "));
-        m.open(
-            "button",
-            &[
-                ("class", "reaction"),
-                ("aria-pressed", if mine { "true" } else { "false" }),
-                ("title", &label),
-                ("aria-label", &label),
-                ("data-action", "react"),
-                ("data-id", &r.emoji),
-            ],
-        )
-        .text(&r.emoji)
-        .span("reaction-count", &r.people.len().to_string())
-        .close("button");
-    }
+    )
+    .text(&r.emoji)
+    .span("reaction-count", &r.people.len().to_string())
+    .close("button");
+}
+
+/// The menu of reactions to add (the same for every post).
+fn react_menu() -> String {
+    let mut m = Markup::default();
     m.open("details", &[("class", "react-menu")])
         .leaf(
             "summary",
@@ -327,9 +349,11 @@ fn foot(m: &mut Markup, p: &Post, me: &str, allowed: Option<Allowed>, accepted: 
             e,
         );
     }
-    m.close("div").close("details").close("div");
-    m.open("div", &[("class", "post-actions")]);
-    let allowed = allowed.unwrap_or_default();
+    m.close("div").close("details").finish()
+}
+
+/// The buttons `allowed` gives (Edit not while editing).
+fn buttons(m: &mut Markup, allowed: Allowed, accepted: bool, editing: bool) {
     let button = |m: &mut Markup, class: &str, action: &str, testid: &str, label: &str| {
         m.leaf(
             "button",
@@ -352,11 +376,10 @@ fn foot(m: &mut Markup, p: &Post, me: &str, allowed: Option<Allowed>, accepted: 
         };
         button(m, "button subtle", "accept", "accept", label);
     }
-    if allowed.edit {
+    if allowed.edit && !editing {
         button(m, "button subtle", "edit", "", "Edit");
     }
     if allowed.delete {
         button(m, "button subtle danger", "delete", "", "Delete");
     }
-    m.close("div").close("footer");
 }
