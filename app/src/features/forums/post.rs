@@ -31,7 +31,7 @@ pub struct PostContext {
     pub error: RwSignal<Option<String>>,
 }
 
-/// What the reader may do with a post.
+/// What the reader may do with a post (nothing, by default).
 #[derive(Clone, Copy, PartialEq, Default)]
 struct Allowed {
     reply: bool,
@@ -102,21 +102,25 @@ pub fn PostView(
             .and_then(|t| t.accepted.clone())
             .is_some_and(|a| a == post_id.get_value())
     };
+    // Nothing may be done with a deleted post.
     let allowed = Memo::new(move |_| {
         let (Some(p), Some(t)) = (post.get(), ctx.thread.get()) else {
-            return None;
+            return Allowed::default();
         };
+        if p.deleted {
+            return Allowed::default();
+        }
         let (me, moderator) = who();
         let mine = same_person(&p.author, &me);
         let opening = t.posts.first().is_some_and(|o| o.id == p.id);
-        (!p.deleted).then(|| Allowed {
+        Allowed {
             reply: !t.locked,
             edit: mine && !t.locked,
             delete: (mine || moderator) && !opening,
             accept: t.kind == ThreadKind::Question
                 && !opening
                 && (moderator || same_person(&t.author, &me)),
-        })
+        }
     });
     let quoted = Memo::new(move |_| {
         let q = post.get()?.quote?;
@@ -185,12 +189,7 @@ pub fn PostView(
     });
     let actions = Memo::new(move |_| {
         let mut m = Markup::default();
-        buttons(
-            &mut m,
-            allowed.get().unwrap_or_default(),
-            accepted(),
-            editing.get(),
-        );
+        buttons(&mut m, allowed.get(), accepted(), editing.get());
         m.finish()
     });
     let act = Callback::new(
