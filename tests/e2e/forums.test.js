@@ -362,6 +362,7 @@ describe("forums", { timeout: 240_000 }, () => {
       const gone = p.page.locator(`${sel.posts}:has(.post-deleted)`);
       await gone.waitFor({ timeout: 10_000 });
       assert.equal(await gone.locator(".post-deleted").textContent(), "This post was deleted.");
+      assert.equal(await gone.locator("summary.reaction-add, button").count(), 0, "nothing to do with a deleted post");
       assert.equal(await p.page.locator(sel.posts).filter({ hasText: "Log attached to case 4471" }).count(), 0);
     }
   });

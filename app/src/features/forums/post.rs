@@ -187,6 +187,11 @@ pub fn PostView(
         });
         m.finish()
     });
+    // Drawn again only when the post is deleted (no reacting then).
+    let menu = Memo::new(move |_| {
+        let live = post.with(|p| p.as_ref().is_some_and(|p| !p.deleted));
+        if live { react_menu() } else { String::new() }
+    });
     let actions = Memo::new(move |_| {
         let mut m = Markup::default();
         buttons(&mut m, allowed.get(), accepted(), editing.get());
@@ -254,10 +259,10 @@ pub fn PostView(
                 </div>
             </Show>
             <footer class="post-foot">
-                // The menu is drawn once: changes to the post (someone else
-                // reacting) must not close it under the reader.
+                // The menu is apart from the reactions: someone else
+                // reacting must not close it under the reader.
                 <div class="reactions" role="group" aria-label="Reactions">
-                    <MarkupView html=react_menu() class="react-menu-slot" on_action=act/>
+                    <MarkupView html=menu class="react-menu-slot" on_action=act/>
                     <MarkupView html=pills class="reaction-pills" on_action=act/>
                 </div>
                 <MarkupView html=actions class="post-actions" on_action=act/>

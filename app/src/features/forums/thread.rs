@@ -9,13 +9,13 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use model::forum_markdown::plain;
 use model::forum_schema::IDEA_STATUSES;
-use model::{Thread, ThreadKind, Who};
+use model::{Thread, ThreadKind, ThreadSummary, Who};
 use protocol::DocumentId;
 
 use super::composer::BodyInput;
 use super::data::use_forum_data;
 use super::post::{PostContext, PostView};
-use crate::ui::{Link, RecordGate, new_item_id, route_id, use_repo};
+use crate::ui::{Markup, MarkupView, RecordGate, new_item_id, route_id, use_repo};
 use crate::util::now_ms;
 
 #[component]
@@ -104,27 +104,30 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
         })
     };
 
+    let crumbs = Memo::new(move |_| {
+        let (href, name) = match category.get() {
+            Some((id, c)) => (format!("/forums/{id}"), format!("← {}", c.name)),
+            None => ("/forums".to_owned(), "← All threads".to_owned()),
+        };
+        let mut m = Markup::default();
+        m.open("nav", &[("class", "crumbs"), ("aria-label", "Breadcrumb")])
+            .leaf("a", &[("href", &href)], &name)
+            .close("nav");
+        m.finish()
+    });
+    let head = Memo::new(move |_| {
+        let mut m = Markup::default();
+        if let Some(t) = thread.get() {
+            head_markup(&mut m, &t);
+        }
+        m.finish()
+    });
+
     view! {
-        <nav class="crumbs" aria-label="Breadcrumb">
-            {move || match category.get() {
-                Some((id, c)) => view! { <Link href=format!("/forums/{id}")>"← "{c.name.clone()}</Link> }.into_any(),
-                None => view! { <Link href="/forums">"← All threads"</Link> }.into_any(),
-            }}
-        </nav>
+        <MarkupView html=crumbs class="crumbs-drawn"/>
         <article class="thread-sheet" aria-labelledby="thread-title">
             <header class="thread-head">
-                <h1 id="thread-title">{move || thread.get().map(|t| t.title.clone()).unwrap_or_default()}</h1>
-                <div class="thread-flags">
-                    <span class="tag" data-kind=move || kind().value()>{move || kind().label()}</span>
-                    <Show when=pinned><span class="tag tag-pinned">"📌 Pinned"</span></Show>
-                    <Show when=locked><span class="tag tag-locked" data-testid="locked">"🔒 Locked"</span></Show>
-                    <Show when=move || kind() == ThreadKind::Idea>
-                        <span class="tag tag-idea" data-testid="idea-status">{move || thread.get().map(|t| t.idea_status_label()).unwrap_or_default()}</span>
-                    </Show>
-                    {move || thread.get().and_then(|t| t.accepted.clone()).map(|a| view! {
-                        <a class="tag tag-accepted" href=format!("#post-{a}")>"✓ Answered — see the answer"</a>
-                    })}
-                </div>
+                <MarkupView html=head class="thread-head-drawn"/>
                 <Show when=moderator>
                     <div class="mod-tools" role="group" aria-label="Moderator tools">
                         <span class="hint">"Moderator"</span>
@@ -175,6 +178,46 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
             </Show>
         </article>
     }
+}
+
+/// The thread's title and its tags: kind, pinned, locked, an idea's
+/// status, the accepted answer.
+fn head_markup(m: &mut Markup, t: &ThreadSummary) {
+    m.leaf("h1", &[("id", "thread-title")], &t.title)
+        .open("div", &[("class", "thread-flags")])
+        .leaf(
+            "span",
+            &[("class", "tag"), ("data-kind", t.kind.value())],
+            t.kind.label(),
+        );
+    if t.pinned {
+        m.span("tag tag-pinned", "📌 Pinned");
+    }
+    if t.locked {
+        m.leaf(
+            "span",
+            &[("class", "tag tag-locked"), ("data-testid", "locked")],
+            "🔒 Locked",
+        );
+    }
+    if t.kind == ThreadKind::Idea {
+        m.leaf(
+            "span",
+            &[("class", "tag tag-idea"), ("data-testid", "idea-status")],
+            t.idea_status_label(),
+        );
+    }
+    if let Some(a) = &t.accepted {
+        m.leaf(
+            "a",
+            &[
+                ("class", "tag tag-accepted"),
+                ("href", &format!("#post-{a}")),
+            ],
+            "✓ Answered — see the answer",
+        );
+    }
+    m.close("div");
 }
 
 /// The reply box at the foot of a thread.
