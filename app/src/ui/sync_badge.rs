@@ -5,7 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{Link, use_repo};
+use super::{Markup, MarkupView, use_repo};
 use crate::features::record_link;
 use crate::sync::{LogEvent, SyncStatus};
 use crate::util::{local_time_label, now_ms, relative_time};
@@ -65,7 +65,84 @@ fn SyncPanel(status: SyncStatus, close: Callback<()>) -> impl IntoView {
             .filter_map(|(id, n)| record_link(&repo, id).map(|link| (link, n)))
             .collect::<Vec<_>>()
     };
-    let link_to = move |id| record_link(&repo.get(), id);
+    let waiting_html = Memo::new(move |_| {
+        let waiting = waiting();
+        let mut m = Markup::default();
+        if waiting.is_empty() {
+            m.leaf(
+                "p",
+                &[("class", "hint")],
+                "Nothing: the relay has every change made here.",
+            );
+            return m.finish();
+        }
+        m.open(
+            "ul",
+            &[
+                ("class", "sync-waiting"),
+                ("role", "list"),
+                ("data-testid", "sync-waiting"),
+            ],
+        );
+        for ((noun, title, href), n) in waiting {
+            let title = if title.is_empty() { "untitled" } else { &title };
+            let plural = if n == 1 { "" } else { "s" };
+            m.open("li", &[])
+                .leaf("a", &[("href", &href)], &format!("{noun}: {title}"))
+                .span("hint", &format!(" · {n} change{plural}"))
+                .close("li");
+        }
+        m.close("ul").finish()
+    });
+    let log_html = Memo::new(move |_| {
+        let repo = repo.get();
+        let now = now_ms();
+        let mut m = Markup::default();
+        m.open(
+            "ol",
+            &[
+                ("class", "sync-log"),
+                ("role", "list"),
+                ("data-testid", "sync-log"),
+            ],
+        );
+        entries.with(|all| {
+            for e in all.iter().rev().take(SHOWN) {
+                m.open(
+                    "li",
+                    &[("class", "sync-log-entry"), ("data-event", e.event.code())],
+                )
+                .leaf(
+                    "time",
+                    &[("title", &local_time_label(e.at))],
+                    &relative_time(e.at, now),
+                )
+                .span(
+                    "sync-log-text",
+                    &format!("{}: {}", event_label(e.event), e.text),
+                );
+                let named: Vec<_> = e
+                    .docs
+                    .iter()
+                    .filter_map(|(id, n)| record_link(&repo, *id).map(|l| (l, *n)))
+                    .collect();
+                if !named.is_empty() {
+                    m.open("span", &[("class", "sync-log-docs")]);
+                    for ((_, title, href), n) in named {
+                        let title = if title.is_empty() { "untitled" } else { &title };
+                        m.leaf("a", &[("href", &href)], &format!("{title} ({n})"));
+                    }
+                    m.close("span");
+                }
+                m.close("li");
+            }
+        });
+        m.close("ol");
+        if entries.with(Vec::is_empty) {
+            m.leaf("p", &[("class", "hint")], "Nothing logged yet.");
+        }
+        m.finish()
+    });
     view! {
         <section id="sync-panel" class="sync-panel" role="dialog" aria-label="Sync" data-testid="sync-panel">
             <header class="sync-panel-head">
@@ -74,52 +151,12 @@ fn SyncPanel(status: SyncStatus, close: Callback<()>) -> impl IntoView {
             </header>
             <p class="sync-panel-state">{move || status.badge().1}</p>
             <h3>"Waiting to sync"</h3>
-            {move || {
-                let waiting = waiting();
-                if waiting.is_empty() {
-                    view! { <p class="hint">"Nothing: the relay has every change made here."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="sync-waiting" role="list" data-testid="sync-waiting">
-                            {waiting.into_iter().map(|((noun, title, href), n)| view! {
-                                <li>
-                                    <Link href=href>{format!("{noun}: {}", if title.is_empty() { "untitled" } else { &title })}</Link>
-                                    <span class="hint">{format!(" · {n} change{}", if n == 1 { "" } else { "s" })}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }
-                    .into_any()
-                }
-            }}
+            <MarkupView html=waiting_html class="sync-waiting-drawn"/>
             <div class="sync-log-head">
                 <h3>"Sync log"</h3>
                 <button class="button subtle" on:click=move |_| log.clear()>"Clear"</button>
             </div>
-            <ol class="sync-log" role="list" data-testid="sync-log">
-                {move || {
-                    let now = now_ms();
-                    entries.get().into_iter().rev().take(SHOWN).map(|e| {
-                        let named: Vec<_> = e.docs.iter().filter_map(|(id, n)| link_to(*id).map(|l| (l, *n))).collect();
-                        view! {
-                            <li class="sync-log-entry" data-event=e.event.code()>
-                                <time title=local_time_label(e.at)>{relative_time(e.at, now)}</time>
-                                <span class="sync-log-text">{event_label(e.event)}": "{e.text}</span>
-                                {(!named.is_empty()).then(|| view! {
-                                    <span class="sync-log-docs">
-                                        {named.into_iter().map(|((_, title, href), n)| view! {
-                                            <Link href=href>{format!("{} ({n})", if title.is_empty() { "untitled".to_owned() } else { title })}</Link>
-                                        }).collect_view()}
-                                    </span>
-                                })}
-                            </li>
-                        }
-                    }).collect_view()
-                }}
-            </ol>
-            <Show when=move || entries.with(Vec::is_empty)>
-                <p class="hint">"Nothing logged yet."</p>
-            </Show>
+            <MarkupView html=log_html class="sync-log-drawn"/>
         </section>
     }
 }
