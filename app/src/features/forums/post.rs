@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use model::forum_markdown::plain;
 use model::forum_schema::REACTIONS;
-use model::{Post, Reaction, Thread, ThreadKind, ThreadSummary, same_person};
+use model::{Post, Reaction, Thread, ThreadKind, ThreadSummary, Who, same_person};
 use protocol::DocumentId;
 
 use super::composer::BodyInput;
@@ -69,31 +69,31 @@ pub fn PostView(
     };
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
-    let run = move |f: &dyn Fn(
-        &mut automerge::AutoCommit,
-        &str,
-        bool,
-    ) -> Result<(), model::ModelError>| {
-        let (me, moderator) = who();
-        let result = repo.get().edit(doc, |d| f(d, &me, moderator));
-        ctx.error.set(result.err().map(|e| e.to_string()));
-    };
+    // `f` done to the thread as the person here; its error (or none) shown
+    // on the page. Whether it was done.
+    let run =
+        move |f: &dyn Fn(&mut automerge::AutoCommit, Who<'_>) -> Result<(), model::ModelError>| {
+            let (me, moderator) = who();
+            let result = repo.get().edit(doc, |d| {
+                f(
+                    d,
+                    Who {
+                        name: &me,
+                        moderator,
+                    },
+                )
+            });
+            let done = result.is_ok();
+            ctx.error.set(result.err().map(|e| e.to_string()));
+            done
+        };
     let save = move || {
         let body = draft.get_untracked();
-        let (me, moderator) = who();
-        let result = repo.get().edit(doc, |d| {
-            let who = model::Who {
-                name: &me,
-                moderator,
-            };
+        let saved = run(&|d, who| {
             Thread::edit_post(d, &post_id.get_value(), &body, who, now_ms()).map(|_| ())
         });
-        match result {
-            Ok(()) => {
-                editing.set(false);
-                ctx.error.set(None);
-            }
-            Err(e) => ctx.error.set(Some(e.to_string())),
+        if saved {
+            editing.set(false);
         }
     };
     let accepted = move || {
@@ -199,39 +199,23 @@ pub fn PostView(
     });
     let act = Callback::new(
         move |(action, arg): (String, String)| match action.as_str() {
-            "react" => run(&|d, me, _| {
-                Thread::toggle_reaction(d, &post_id.get_value(), &arg, me).map(|_| ())
-            }),
+            "react" => {
+                run(&|d, who| {
+                    Thread::toggle_reaction(d, &post_id.get_value(), &arg, who.name).map(|_| ())
+                });
+            }
             "quote" => ctx.quoting.set(Some(post_id.get_value())),
             "accept" => {
                 let on = !accepted();
-                run(&|d, me, moderator| {
-                    let id = post_id.get_value();
-                    Thread::accept_answer(
-                        d,
-                        on.then_some(id.as_str()),
-                        model::Who {
-                            name: me,
-                            moderator,
-                        },
-                    )
-                });
+                let id = post_id.get_value();
+                run(&|d, who| Thread::accept_answer(d, on.then_some(id.as_str()), who));
             }
             "edit" => {
                 draft.set(post.get_untracked().map(|p| p.body).unwrap_or_default());
                 editing.set(true);
             }
             "delete" if confirm("Delete this post for everyone?") => {
-                run(&|d, me, moderator| {
-                    Thread::delete_post(
-                        d,
-                        &post_id.get_value(),
-                        model::Who {
-                            name: me,
-                            moderator,
-                        },
-                    )
-                });
+                run(&|d, who| Thread::delete_post(d, &post_id.get_value(), who));
             }
             _ => {}
         },
