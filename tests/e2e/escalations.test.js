@@ -18,9 +18,12 @@
 //      breakdown tabs change the legend;
 //   7. the customer timeline export holds the shareable note, not the
 //      internal one;
-//   8. the board and the escalation page fit a phone (390 px) without
+//   8. a note is switched to customer-shareable and back from the keyboard
+//      (the switch keeps the focus), edited in place, and deleted only
+//      after a yes;
+//   9. the board and the escalation page fit a phone (390 px) without
 //      horizontal scrolling;
-//   9. no console errors in any profile.
+//  10. no console errors in any profile.
 //
 // The tests share one relay, one browser and two profiles (A and B) and run in
 // order; each builds on the state the one before left.
@@ -742,6 +745,65 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     assert.ok(!md.includes("TLS sessions"), "nothing of the internal note is in the export");
     assert.equal(md.match(/^### /gm)?.length, 1, "exactly one note");
     assert.equal(await page.locator(".esc-export .field-error").count(), 0);
+  });
+
+  test("a note is made customer-shareable from the keyboard, edited, and deleted after a yes", async () => {
+    assert.ok(B && ids.has(E2), "needs both profiles and the escalations");
+    await openRecord(A, url(E2), E2.title);
+    await openRecord(B, url(E2), E2.title);
+    await A.page.locator(sel.composer).click();
+    await A.page.keyboard.type("Customer sent the HAR file");
+    await A.page.keyboard.press("Control+Enter");
+    const written = A.page.locator(`${sel.notes}:has-text("HAR file")`);
+    await written.waitFor({ timeout: 10_000 });
+    // By its id: while it is edited, its text is in the box.
+    const id = await written.getAttribute("data-note");
+    const note = (page) => page.locator(`${sel.notes}[data-note="${id}"]`);
+    for (const p of [A, B]) {
+      await note(p.page).waitFor({ timeout: 10_000 });
+      assert.equal(await note(p.page).getAttribute("data-visibility"), "internal");
+    }
+
+    // Enter on the visibility switch; the redrawn switch keeps the focus,
+    // so a second Enter switches it back.
+    const focused = (page) =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.closest("li.note") ? `${el.className} ${el.textContent}` : el?.tagName;
+      });
+    await note(A.page).locator(".note-visibility").focus();
+    await A.page.keyboard.press("Enter");
+    for (const p of [A, B]) {
+      await until(async () => (await note(p.page).getAttribute("data-visibility")) === "customer", `${p.name}: shareable`);
+      assert.equal(await note(p.page).locator(".note-visibility").textContent(), "Customer-shareable");
+    }
+    assert.equal(await focused(A.page), "note-visibility Customer-shareable", "the switch keeps the focus");
+    await A.page.keyboard.press("Enter");
+    await until(async () => (await note(B.page).getAttribute("data-visibility")) === "internal", "B: internal again");
+    assert.equal(await focused(A.page), "note-visibility Internal");
+
+    // Edit: the text becomes a box; what is typed reaches the other side.
+    await note(A.page).getByRole("button", { name: "Edit note" }).click();
+    const box = note(A.page).locator("textarea");
+    await box.waitFor({ timeout: TIMEOUT });
+    assert.equal(await note(A.page).locator(".note-text").count(), 0, "the box replaces the text");
+    await box.press("End");
+    await A.page.keyboard.type(" (Chrome 131)");
+    await waitText(B.page, `${sel.notes}[data-note="${id}"] .note-text`, "Customer sent the HAR file (Chrome 131)", 10_000);
+    await note(A.page).getByRole("button", { name: "Done" }).click();
+    await waitText(A.page, `${sel.notes}[data-note="${id}"] .note-text`, "Customer sent the HAR file (Chrome 131)");
+    assert.equal(await note(A.page).locator("textarea").count(), 0, "the box is gone");
+
+    // Deleting asks first: "no" keeps it, "yes" deletes it for both.
+    B.page.once("dialog", (d) => d.dismiss());
+    await note(B.page).getByRole("button", { name: "Delete note" }).click();
+    await B.page.waitForTimeout(300);
+    assert.equal(await note(B.page).count(), 1, "kept after no");
+    B.page.once("dialog", (d) => d.accept());
+    await note(B.page).getByRole("button", { name: "Delete note" }).click();
+    for (const p of [A, B]) await until(async () => (await note(p.page).count()) === 0, `${p.name}: the note is gone`);
+    await waitBadge(A.page, "synced");
+    await waitBadge(B.page, "synced");
   });
 
   test("the board and the escalation page fit a phone (390×844) without horizontal scrolling", async () => {

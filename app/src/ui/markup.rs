@@ -120,12 +120,20 @@ pub fn MarkupView(
         else {
             return;
         };
-        let attr = |el: &web_sys::Element, name: &str| el.get_attribute(name).unwrap_or_default();
         if let (Some(on_action), Ok(Some(el))) = (on_action, target.closest("[data-action]")) {
-            on_action.run((attr(&el, "data-action"), attr(&el, "data-id")));
+            let focused = document().active_element().is_some_and(|a| a == el);
+            let action = (attr(&el, "data-action"), attr(&el, "data-id"));
+            on_action.run(action.clone());
             // A choice made in a menu (`<details>`) closes it.
             if let Ok(Some(menu)) = el.closest("details[open]") {
                 let _ = menu.remove_attribute("open");
+            }
+            // Drawn again, the button keeps the keyboard's focus.
+            let container = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            if let (true, Some(container)) = (focused, container) {
+                refocus(container, el, action, REDRAW_FRAMES);
             }
         } else if let Ok(Some(link)) = target.closest("a[href^='/']")
             && is_plain_click(&e)
@@ -141,6 +149,46 @@ pub fn MarkupView(
             inner_html=move || html.get()
             on:click=click
         ></div>
+    }
+}
+
+fn attr(el: &web_sys::Element, name: &str) -> String {
+    el.get_attribute(name).unwrap_or_default()
+}
+
+/// Frames to wait for a view to be drawn again after an action.
+const REDRAW_FRAMES: u32 = 30;
+
+/// Once `was`, the button of `container` that had the focus when its
+/// action ran, has been drawn over (within `frames` frames), focus the
+/// button drawn for the same action (`data-action` and `data-id`), unless
+/// the person has moved the focus meanwhile.
+fn refocus(
+    container: web_sys::Element,
+    was: web_sys::Element,
+    action: (String, String),
+    frames: u32,
+) {
+    let active = document().active_element();
+    if was.is_connected() {
+        if frames > 0 && active.is_some_and(|a| a == was) {
+            request_animation_frame(move || refocus(container, was, action, frames - 1));
+        }
+        return;
+    }
+    // The focus has gone somewhere else than the page itself: leave it.
+    let body: Option<web_sys::Element> = document().body().map(Into::into);
+    if active.is_some() && active != body {
+        return;
+    }
+    let Ok(buttons) = container.query_selector_all("[data-action]") else {
+        return;
+    };
+    let same = (0..buttons.length())
+        .filter_map(|i| buttons.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|b| (attr(b, "data-action"), attr(b, "data-id")) == action);
+    if let Some(button) = same {
+        let _ = button.focus();
     }
 }
 

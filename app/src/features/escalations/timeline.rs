@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use model::{Escalation, Note};
 use protocol::DocumentId;
 
-use crate::ui::{CollabText, ErrorLine, new_item_id, use_repo};
+use crate::ui::{CollabText, ErrorLine, Markup, MarkupView, new_item_id, use_repo};
 use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
 #[component]
@@ -21,80 +21,115 @@ pub fn Timeline(doc: DocumentId) -> impl IntoView {
     view! {
         <ol class="timeline" role="list" data-testid="timeline">
             <For each=move || notes.get() key=|n| n.id.clone() let:note>
-                <NoteView doc note/>
+                <NoteView doc id=note.id notes/>
             </For>
         </ol>
-        <Show when=move || notes.get().is_empty()>
+        <Show when=move || notes.with(Vec::is_empty)>
             <p class="empty-list">"No notes yet. The first one usually says what the customer reported and who is on it."</p>
         </Show>
         <Composer doc/>
     }
 }
 
+/// One note of `notes`: drawn as markup ([`Markup`]), but for its edit box.
 #[component]
-fn NoteView(doc: DocumentId, note: Note) -> impl IntoView {
+fn NoteView(doc: DocumentId, id: String, notes: Memo<Vec<Note>>) -> impl IntoView {
     let repo = use_repo();
     let editing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let id = StoredValue::new(note.id.clone());
-    let obj = StoredValue::new(note.obj.clone());
+    let note_id = StoredValue::new(id.clone());
     // The note as it is now (its text and visibility change in place).
-    let current = Memo::new(move |_| {
-        let me = id.get_value();
-        repo.get()
-            .read(doc, |d| Escalation::notes(d).ok())
-            .flatten()
-            .and_then(|all| all.into_iter().find(|n| n.id == me))
+    let note = Memo::new(move |_| {
+        notes.with(|all| all.iter().find(|n| n.id == note_id.get_value()).cloned())
     });
-    let shareable = move || current.get().is_some_and(|n| n.shareable);
-    let text = move || current.get().map(|n| n.text).unwrap_or_default();
-    let toggle = move |_| {
-        let to = !shareable();
-        let result = repo
-            .get()
-            .edit(doc, |d| Escalation::set_shareable(d, &obj.get_value(), to));
+    let shareable = move || note.with(|n| n.as_ref().is_some_and(|n| n.shareable));
+    let html = Memo::new(move |_| {
+        let mut m = Markup::default();
+        note.with(|n| {
+            if let Some(n) = n {
+                head(&mut m, n);
+                if !editing.get() {
+                    m.leaf("p", &[("class", "note-text")], &n.text);
+                }
+            }
+        });
+        m.finish()
+    });
+    let edit = move |f: &dyn Fn(&mut automerge::AutoCommit) -> Result<(), model::ModelError>| {
+        let result = repo.get().edit(doc, f);
         error.set(result.err().map(|e| e.to_string()));
     };
-    let remove = move |_| {
-        if confirm("Delete this note for everyone?") {
-            let result = repo
-                .get()
-                .edit(doc, |d| Escalation::remove_note(d, &id.get_value()));
-            error.set(result.err().map(|e| e.to_string()));
+    let act = Callback::new(move |(action, _): (String, String)| match action.as_str() {
+        "visibility" => {
+            if let Some(n) = note.get_untracked() {
+                edit(&|d| Escalation::set_shareable(d, &n.obj, !n.shareable).map(|_| ()));
+            }
         }
-    };
-    let author = if note.author.is_empty() {
-        "Someone".to_owned()
-    } else {
-        note.author.clone()
-    };
+        "edit" => editing.update(|e| *e = !*e),
+        "delete" if confirm("Delete this note for everyone?") => {
+            edit(&|d| Escalation::remove_note(d, &note_id.get_value()));
+        }
+        _ => {}
+    });
+    let obj = move || note.get_untracked().map(|n| n.obj);
     view! {
-        <li class="note" data-visibility=move || if shareable() { "customer" } else { "internal" } data-note=note.id.clone()>
-            <header class="note-head">
-                <span class="note-author">{author}</span>
-                <time class="note-time" title=local_time_label(note.at)>{relative_time(note.at, now_ms())}</time>
-                <button
-                    class="note-visibility"
-                    on:click=toggle
-                    title="Switch between internal and customer-shareable"
-                >
-                    {move || if shareable() { "Customer-shareable" } else { "Internal" }}
-                </button>
-                <span class="note-tools">
-                    <button class="icon-button" on:click=move |_| editing.update(|e| *e = !*e) aria-label="Edit note" title="Edit">"✎"</button>
-                    <button class="icon-button danger" on:click=remove aria-label="Delete note" title="Delete">"✕"</button>
-                </span>
-            </header>
-            <Show
-                when=move || editing.get()
-                fallback=move || view! { <p class="note-text">{text}</p> }
-            >
-                <CollabText doc key="text" label="Note" obj=obj.get_value() multiline=true quiet_label=true autofocus=true/>
+        <li class="note" data-visibility=move || if shareable() { "customer" } else { "internal" } data-note=id>
+            <MarkupView html class="note-view" on_action=act/>
+            <Show when=move || editing.get()>
+                {obj().map(|obj| view! {
+                    <CollabText doc key="text" label="Note" obj multiline=true quiet_label=true autofocus=true/>
+                })}
                 <button class="button subtle" on:click=move |_| editing.set(false)>"Done"</button>
             </Show>
             <ErrorLine error=error/>
         </li>
     }
+}
+
+/// Who wrote the note and when, its visibility (a switch) and its tools.
+fn head(m: &mut Markup, n: &Note) {
+    let author = if n.author.is_empty() {
+        "Someone"
+    } else {
+        &n.author
+    };
+    m.open("header", &[("class", "note-head")])
+        .span("note-author", author)
+        .leaf(
+            "time",
+            &[("class", "note-time"), ("title", &local_time_label(n.at))],
+            &relative_time(n.at, now_ms()),
+        )
+        .leaf(
+            "button",
+            &[
+                ("class", "note-visibility"),
+                ("data-action", "visibility"),
+                ("title", "Switch between internal and customer-shareable"),
+            ],
+            if n.shareable {
+                "Customer-shareable"
+            } else {
+                "Internal"
+            },
+        )
+        .open("span", &[("class", "note-tools")]);
+    for (class, action, label, title, sign) in [
+        ("icon-button", "edit", "Edit note", "Edit", "✎"),
+        ("icon-button danger", "delete", "Delete note", "Delete", "✕"),
+    ] {
+        m.leaf(
+            "button",
+            &[
+                ("class", class),
+                ("data-action", action),
+                ("aria-label", label),
+                ("title", title),
+            ],
+            sign,
+        );
+    }
+    m.close("span").close("header");
 }
 
 #[component]
