@@ -18,9 +18,10 @@
 //      breakdown tabs change the legend;
 //   7. the customer timeline export holds the shareable note, not the
 //      internal one;
-//   8. a note is switched to customer-shareable and back from the keyboard
-//      (the switch keeps the focus), edited in place, and deleted only
-//      after a yes;
+//   8. a note says "just now", then "2 min ago" as the clock moves on; it is
+//      switched to customer-shareable and back from the keyboard (the
+//      switch keeps the focus), edited in place, and deleted only after a
+//      yes;
 //   9. the board and the escalation page fit a phone (390 px) without
 //      horizontal scrolling;
 //  10. no console errors in any profile.
@@ -32,7 +33,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
-import { launchBrowser, screenshotPath, startRelay, tempDataDir } from "../support/harness.js";
+import { launchBrowser, screenshotPath, signIn, startRelay, tempDataDir } from "../support/harness.js";
 import {
   TIMEOUT,
   TITLE_BOX,
@@ -747,7 +748,7 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     assert.equal(await page.locator(".esc-export .field-error").count(), 0);
   });
 
-  test("a note is made customer-shareable from the keyboard, edited, and deleted after a yes", async () => {
+  test("a note's time moves on; it is made customer-shareable from the keyboard, edited, and deleted after a yes", async () => {
     assert.ok(B && ids.has(E2), "needs both profiles and the escalations");
     await openRecord(A, url(E2), E2.title);
     await openRecord(B, url(E2), E2.title);
@@ -763,6 +764,17 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
       await note(p.page).waitFor({ timeout: 10_000 });
       assert.equal(await note(p.page).getAttribute("data-visibility"), "internal");
     }
+
+    // A third window whose clock can be moved on: "just now" becomes
+    // "2 min ago" while the page stays open.
+    const C = await profile(browser, "C (clock moved on)", "about:blank");
+    profiles.push(C);
+    await C.context.clock.install();
+    await C.page.goto(signIn(url(E2)));
+    const when = `${sel.notes}[data-note="${id}"] .note-time`;
+    await waitText(C.page, when, "just now", LOAD_TIMEOUT);
+    await C.context.clock.fastForward("02:00");
+    await waitText(C.page, when, "2 min ago");
 
     // Enter on the visibility switch; the redrawn switch keeps the focus,
     // so a second Enter switches it back.

@@ -195,7 +195,7 @@ fn Shell(repo: Rc<Repo>, notice: Option<String>) -> impl IntoView {
     let now = clock();
     provide_escalation_data(now);
     provide_agreement_data(now);
-    provide_forum_data();
+    provide_forum_data(now);
     let path = provide_location();
     let page = Memo::new(move |_| path.with(|p| Page::at(p)));
     view! {

@@ -121,19 +121,10 @@ pub fn MarkupView(
             return;
         };
         if let (Some(on_action), Ok(Some(el))) = (on_action, target.closest("[data-action]")) {
-            let focused = document().active_element().is_some_and(|a| a == el);
-            let action = (attr(&el, "data-action"), attr(&el, "data-id"));
-            on_action.run(action.clone());
+            on_action.run((attr(&el, "data-action"), attr(&el, "data-id")));
             // A choice made in a menu (`<details>`) closes it.
             if let Ok(Some(menu)) = el.closest("details[open]") {
                 let _ = menu.remove_attribute("open");
-            }
-            // Drawn again, the button keeps the keyboard's focus.
-            let container = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            if let (true, Some(container)) = (focused, container) {
-                refocus(container, el, action, REDRAW_FRAMES);
             }
         } else if let Ok(Some(link)) = target.closest("a[href^='/']")
             && is_plain_click(&e)
@@ -142,11 +133,18 @@ pub fn MarkupView(
             navigate(&attr(&link, "href"));
         }
     };
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let html = html.get();
+        if let Some(div) = node.get() {
+            draw(&div, &html);
+        }
+    });
     view! {
         <div
+            node_ref=node
             class=class
             data-testid=(!testid.is_empty()).then_some(testid)
-            inner_html=move || html.get()
             on:click=click
         ></div>
     }
@@ -156,32 +154,18 @@ fn attr(el: &web_sys::Element, name: &str) -> String {
     el.get_attribute(name).unwrap_or_default()
 }
 
-/// Frames to wait for a view to be drawn again after an action.
-const REDRAW_FRAMES: u32 = 30;
-
-/// Once `was`, the button of `container` that had the focus when its
-/// action ran, has been drawn over (within `frames` frames), focus the
-/// button drawn for the same action (`data-action` and `data-id`), unless
-/// the person has moved the focus meanwhile.
-fn refocus(
-    container: web_sys::Element,
-    was: web_sys::Element,
-    action: (String, String),
-    frames: u32,
-) {
-    let active = document().active_element();
-    if was.is_connected() {
-        if frames > 0 && active.is_some_and(|a| a == was) {
-            request_animation_frame(move || refocus(container, was, action, frames - 1));
-        }
-        return;
-    }
-    // The focus has gone somewhere else than the page itself: leave it.
-    let body: Option<web_sys::Element> = document().body().map(Into::into);
-    if active.is_some() && active != body {
-        return;
-    }
-    let Ok(buttons) = container.query_selector_all("[data-action]") else {
+/// Put `html` in `div`. A button of it that had the keyboard's focus (an
+/// action's, however it came to be drawn again: the action itself, someone
+/// else's change, the clock) hands the focus to the button drawn for the
+/// same action (`data-action` and `data-id`), if there is one.
+fn draw(div: &web_sys::Element, html: &str) {
+    let focused = document()
+        .active_element()
+        .filter(|a| a.has_attribute("data-action") && div.contains(Some(a)))
+        .map(|a| (attr(&a, "data-action"), attr(&a, "data-id")));
+    div.set_inner_html(html);
+    let Some(action) = focused else { return };
+    let Ok(buttons) = div.query_selector_all("[data-action]") else {
         return;
     };
     let same = (0..buttons.length())

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use model::{Escalation, Note};
 use protocol::DocumentId;
 
+use super::data::use_escalation_data;
 use crate::ui::{CollabText, ErrorLine, Markup, MarkupView, new_item_id, use_repo};
 use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
@@ -35,6 +36,8 @@ pub fn Timeline(doc: DocumentId) -> impl IntoView {
 #[component]
 fn NoteView(doc: DocumentId, id: String, notes: Memo<Vec<Note>>) -> impl IntoView {
     let repo = use_repo();
+    // The app's clock: "just now" becomes "2 min ago" as the page stays open.
+    let now = use_escalation_data().now;
     let editing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let note_id = StoredValue::new(id.clone());
@@ -47,7 +50,7 @@ fn NoteView(doc: DocumentId, id: String, notes: Memo<Vec<Note>>) -> impl IntoVie
         let mut m = Markup::default();
         note.with(|n| {
             if let Some(n) = n {
-                head(&mut m, n);
+                head(&mut m, n, now.get());
                 if !editing.get() {
                     m.leaf("p", &[("class", "note-text")], &n.text);
                 }
@@ -86,8 +89,9 @@ fn NoteView(doc: DocumentId, id: String, notes: Memo<Vec<Note>>) -> impl IntoVie
     }
 }
 
-/// Who wrote the note and when, its visibility (a switch) and its tools.
-fn head(m: &mut Markup, n: &Note) {
+/// Who wrote the note and when (as of `now`), its visibility (a switch)
+/// and its tools.
+fn head(m: &mut Markup, n: &Note, now: i64) {
     let author = if n.author.is_empty() {
         "Someone"
     } else {
@@ -98,7 +102,7 @@ fn head(m: &mut Markup, n: &Note) {
         .leaf(
             "time",
             &[("class", "note-time"), ("title", &local_time_label(n.at))],
-            &relative_time(n.at, now_ms()),
+            &relative_time(n.at, now),
         )
         .leaf(
             "button",

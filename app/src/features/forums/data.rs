@@ -25,6 +25,8 @@ pub struct ForumData {
     /// Post ids seen per thread by the person on this device; `None` until
     /// read from the device.
     pub seen: RwSignal<Option<HashMap<DocumentId, Arc<Seen>>>>,
+    /// The app's clock, for "2 min ago".
+    pub now: RwSignal<i64>,
     repo: RepoHandle,
 }
 
@@ -38,7 +40,7 @@ fn seen_prefix(me: &str) -> String {
 }
 
 /// Set up the forum data once, where the app's routes live.
-pub fn provide_forum_data() {
+pub fn provide_forum_data(now: RwSignal<i64>) {
     let repo = use_repo();
     let threads = summaries(RecordKind::ForumThread, Thread::summary);
     let categories = summaries(RecordKind::ForumCategory, ForumCategory::read);
@@ -96,6 +98,7 @@ pub fn provide_forum_data() {
         categories,
         people,
         seen,
+        now,
         repo,
     });
 }

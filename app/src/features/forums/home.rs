@@ -13,7 +13,7 @@ use super::data::use_forum_data;
 use super::forms::{NewCategoryForm, NewThreadForm};
 use super::markdown::avatar;
 use crate::ui::{ListHead, Markup, MarkupView, list_shortcuts, route_id, use_current, use_repo};
-use crate::util::{now_ms, relative_time};
+use crate::util::relative_time;
 
 /// Rows shown before "Show all".
 const PAGE: usize = 100;
@@ -194,7 +194,7 @@ pub fn ForumHome(
     let list = Memo::new(move |_| {
         let rows = rows.get();
         let shown = if show_all.get() { rows.len() } else { PAGE };
-        let now = now_ms();
+        let now = data.now.get();
         let mut m = Markup::default();
         m.open(
             "ul",

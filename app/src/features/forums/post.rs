@@ -162,7 +162,7 @@ pub fn PostView(
             return String::new();
         };
         let mut m = Markup::default();
-        head(&mut m, &p, is_new.get(), accepted());
+        head(&mut m, &p, is_new.get(), accepted(), data.now.get());
         if let Some((q, author, text)) = quoted.get() {
             m.open(
                 "a",
@@ -255,8 +255,8 @@ pub fn PostView(
     }
 }
 
-/// Who wrote the post and when, and its tags.
-fn head(m: &mut Markup, p: &Post, is_new: bool, accepted: bool) {
+/// Who wrote the post and when (as of `now`), and its tags.
+fn head(m: &mut Markup, p: &Post, is_new: bool, accepted: bool, now: i64) {
     let author = if p.author.is_empty() {
         "Someone"
     } else {
@@ -267,7 +267,7 @@ fn head(m: &mut Markup, p: &Post, is_new: bool, accepted: bool) {
     m.span("post-author", author).leaf(
         "time",
         &[("class", "post-time"), ("title", &local_time_label(p.at))],
-        &relative_time(p.at, now_ms()),
+        &relative_time(p.at, now),
     );
     if let Some(at) = p.edited_at {
         m.leaf(
