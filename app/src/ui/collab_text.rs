@@ -221,12 +221,14 @@ pub fn CollabText(
             let selection = control
                 .selection()
                 .filter(|_| control.is_focused() && !before.is_empty());
+            // What the box shows is the text as of `before`.
+            let shown_len = shown.encode_utf16().count();
             control.set_value(&text);
             if let (Some((start, end)), Some(text_obj)) = (selection, text_obj) {
                 let moved = repo.read_untracked(doc, |d| {
                     (
-                        remap_position(d, &text_obj, &before, start as usize),
-                        remap_position(d, &text_obj, &before, end as usize),
+                        remap_position(d, &text_obj, &before, shown_len, start as usize),
+                        remap_position(d, &text_obj, &before, shown_len, end as usize),
                     )
                 });
                 if let Some((s, e)) = moved {
