@@ -79,7 +79,7 @@ fn markup(marks: &[Mark], text: Option<&str>, multiline: bool) -> String {
         let area = if multiline { " field-area" } else { "" };
         let _ = write!(html, r#"<div class="field-input peer-mirror{area}">"#);
         let carets: Vec<_> = marks.iter().map(|m| m.caret).collect();
-        for piece in pieces(text, &carets) {
+        for piece in pieces(mirrored(text, &carets), &carets) {
             let _ = match piece {
                 Piece::Text(s, None) => write!(html, "{}", escape_html(&s)),
                 Piece::Text(s, Some(i)) => write!(
@@ -101,6 +101,34 @@ fn markup(marks: &[Mark], text: Option<&str>, multiline: bool) -> String {
     }
     html.push_str("</div>");
     html
+}
+
+/// What of `text` the mirror needs: up to the end of the line that holds
+/// the last caret or selection (UTF-16 units). What follows moves no caret,
+/// and in a long plan drawing it again on every change was most of the
+/// page's time while someone else was in the field.
+fn mirrored<'a>(text: &'a str, selections: &[Option<(u32, u32)>]) -> &'a str {
+    let Some(last) = selections
+        .iter()
+        .flatten()
+        .map(|(start, end)| *start.max(end))
+        .max()
+    else {
+        return "";
+    };
+    let mut units = 0u32;
+    let at = text
+        .char_indices()
+        .find(|(_, c)| {
+            let past = units >= last;
+            units += c.len_utf16() as u32;
+            past
+        })
+        .map_or(text.len(), |(at, _)| at);
+    match text[at..].find('\n') {
+        Some(line_end) => &text[..at + line_end],
+        None => text,
+    }
 }
 
 /// A run of the mirror: text (selected by the person at that index, if
@@ -159,7 +187,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::Piece::{Caret, Text};
-    use super::{Mark, markup, pieces};
+    use super::{Mark, markup, mirrored, pieces};
 
     #[wasm_bindgen_test]
     fn a_caret_sits_before_the_text_after_it() {
@@ -202,6 +230,29 @@ mod tests {
                 Text("d".into(), None),
             ],
             "overlapping: the later person's on top"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn the_mirror_ends_with_the_line_of_the_last_caret() {
+        let text = "one\ntwo 😀 three\nfour\nfive";
+        assert_eq!(mirrored(text, &[Some((1, 1))]), "one");
+        assert_eq!(
+            mirrored(text, &[Some((0, 0)), Some((6, 6))]),
+            "one\ntwo 😀 three",
+            "the whole line, so it wraps as in the box"
+        );
+        assert_eq!(
+            mirrored(text, &[Some((4, 20))]),
+            "one\ntwo 😀 three\nfour",
+            "a selection's far end, in UTF-16 units"
+        );
+        assert_eq!(mirrored(text, &[Some((99, 99))]), text, "past the end");
+        assert_eq!(mirrored(text, &[None]), "", "nobody has a caret");
+        assert_eq!(
+            mirrored("ab\n", &[Some((3, 3))]),
+            "ab\n",
+            "on the empty last line"
         );
     }
 

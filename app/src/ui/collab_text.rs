@@ -179,7 +179,6 @@ pub fn CollabText(
     let obj = obj.unwrap_or(ROOT);
     let id = format!("{doc}-{obj}-{key}");
     let obj_for_input = obj.clone();
-    let obj_for_marks = obj.clone();
     let repo = use_repo();
     let revision = repo.get().revision(doc);
     let input_ref = NodeRef::<html::Input>::new();
@@ -194,6 +193,9 @@ pub fn CollabText(
     // The document's heads the box last showed: where remote changes are
     // measured from when carrying the caret over.
     let shown_heads = StoredValue::new(Vec::<ChangeHash>::new());
+    // Told whenever the box's text changes (drawn from the document or
+    // typed): others' carets are drawn over that text.
+    let box_changed = Trigger::new();
     let error = RwSignal::new(None::<String>);
 
     Effect::new(move |_| {
@@ -224,6 +226,7 @@ pub fn CollabText(
             // What the box shows is the text as of `before`.
             let shown_len = shown.encode_utf16().count();
             control.set_value(&text);
+            box_changed.notify();
             if let (Some((start, end)), Some(text_obj)) = (selection, text_obj) {
                 let moved = repo.read_untracked(doc, |d| {
                     (
@@ -266,6 +269,7 @@ pub fn CollabText(
         let Some(control) = control() else {
             return;
         };
+        box_changed.notify();
         let repo = repo.get();
         // The keystroke path: the predicted splice, when the box's new
         // length bears it out and the document's text is what the box had.
@@ -331,12 +335,12 @@ pub fn CollabText(
         }
         .into_any()
     };
+    // Read from the box, which shows it, rather than from the document: a
+    // long text read again on every change and every caret move of someone
+    // in the field was most of the page's time in a meeting on a long plan.
     let text = Signal::derive(move || {
-        repo.get()
-            .read(doc, |d| {
-                fields::read_string(d, &obj_for_marks, key).unwrap_or_default()
-            })
-            .unwrap_or_default()
+        box_changed.track();
+        control().map(|c| c.value()).unwrap_or_default()
     });
     view! {
         <div class="field">
