@@ -18,7 +18,8 @@
 //      breakdown tabs change the legend;
 //   7. the customer timeline export holds the shareable note, not the
 //      internal one;
-//   8. a note says "just now", then "2 min ago" as the clock moves on; it is
+//   8. a note says "just now", then "2 min ago" as the clock moves on (and
+//      the board, drawn again an hour on, keeps the focus on a card); it is
 //      switched to customer-shareable and back from the keyboard (the
 //      switch keeps the focus), edited in place, and deleted only after a
 //      yes;
@@ -775,6 +776,16 @@ describe("escalations: board, status flow, notes, conflicts, systemic issues, tr
     await waitText(C.page, when, "just now", LOAD_TIMEOUT);
     await C.context.clock.fastForward("02:00");
     await waitText(C.page, when, "2 min ago");
+    // The board, drawn again as the clock moves on an hour, keeps the
+    // keyboard's focus on the card it was on.
+    await C.page.getByRole("link", { name: "Escalations", exact: true }).click();
+    const card = `${sel.board} a[href="/escalations/${ids.get(E2)}"]`;
+    await C.page.locator(card).focus();
+    const board = () => C.page.locator(sel.board).innerText();
+    const early = await board();
+    await C.context.clock.fastForward("01:00:00");
+    await until(async () => (await board()) !== early, "the board drawn again an hour on");
+    assert.equal(await C.page.evaluate(() => document.activeElement?.getAttribute("href")), `/escalations/${ids.get(E2)}`, "the card keeps the focus");
 
     // Enter on the visibility switch; the redrawn switch keeps the focus,
     // so a second Enter switches it back.

@@ -154,25 +154,37 @@ fn attr(el: &web_sys::Element, name: &str) -> String {
     el.get_attribute(name).unwrap_or_default()
 }
 
-/// Put `html` in `div`. A button of it that had the keyboard's focus (an
-/// action's, however it came to be drawn again: the action itself, someone
-/// else's change, the clock) hands the focus to the button drawn for the
-/// same action (`data-action` and `data-id`), if there is one.
+/// Put `html` in `div`. An element of it that had the keyboard's focus (a
+/// button or a link, however it came to be drawn again: its own action,
+/// someone else's change, the clock) hands the focus to the one drawn in
+/// its place, if there is one.
 fn draw(div: &web_sys::Element, html: &str) {
     let focused = document()
         .active_element()
-        .filter(|a| a.has_attribute("data-action") && div.contains(Some(a)))
-        .map(|a| (attr(&a, "data-action"), attr(&a, "data-id")));
+        .filter(|a| div.contains(Some(a)))
+        .and_then(|a| identity(&a));
     div.set_inner_html(html);
-    let Some(action) = focused else { return };
-    let Ok(buttons) = div.query_selector_all("[data-action]") else {
+    let Some(was) = focused else { return };
+    let Ok(all) = div.query_selector_all("[data-action], [href]") else {
         return;
     };
-    let same = (0..buttons.length())
-        .filter_map(|i| buttons.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .find(|b| (attr(b, "data-action"), attr(b, "data-id")) == action);
-    if let Some(button) = same {
-        let _ = button.focus();
+    let same = (0..all.length())
+        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|el| identity(el).as_ref() == Some(&was));
+    if let Some(el) = same {
+        let _ = el.focus();
+    }
+}
+
+/// What tells an element of the markup apart when it is drawn again: a
+/// button's action and id, or a link's address.
+fn identity(el: &web_sys::Element) -> Option<(String, String)> {
+    if el.has_attribute("data-action") {
+        Some((attr(el, "data-action"), attr(el, "data-id")))
+    } else if el.has_attribute("href") {
+        Some((String::new(), attr(el, "href")))
+    } else {
+        None
     }
 }
 
