@@ -147,6 +147,19 @@ pub fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The UTF-16 offset the browser uses (a caret, a selection) as a byte
+/// offset into `text`; its length when past the end.
+pub fn byte_offset(text: &str, utf16: u32) -> usize {
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        if units >= utf16 as usize {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
 /// Whether the person confirms `question` (no when the browser cannot ask).
 pub fn confirm(question: &str) -> bool {
     web_sys::window()

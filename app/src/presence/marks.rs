@@ -15,7 +15,7 @@ use protocol::DocumentId;
 
 use super::palette::display_name;
 use super::use_presence;
-use crate::util::escape_html;
+use crate::util::{byte_offset, escape_html};
 
 /// One person at the field: name, colour (`#rrggbb`, checked when their
 /// message was decoded), selection.
@@ -116,15 +116,7 @@ fn mirrored<'a>(text: &'a str, selections: &[Option<(u32, u32)>]) -> &'a str {
     else {
         return "";
     };
-    let mut units = 0u32;
-    let at = text
-        .char_indices()
-        .find(|(_, c)| {
-            let past = units >= last;
-            units += c.len_utf16() as u32;
-            past
-        })
-        .map_or(text.len(), |(at, _)| at);
+    let at = byte_offset(text, last);
     match text[at..].find('\n') {
         Some(line_end) => &text[..at + line_end],
         None => text,

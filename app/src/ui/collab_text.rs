@@ -223,11 +223,11 @@ pub fn CollabText(
             let selection = control
                 .selection()
                 .filter(|_| control.is_focused() && !before.is_empty());
-            // What the box shows is the text as of `before`.
-            let shown_len = shown.encode_utf16().count();
             control.set_value(&text);
             box_changed.notify();
             if let (Some((start, end)), Some(text_obj)) = (selection, text_obj) {
+                // What the box showed is the text as of `before`.
+                let shown_len = shown.encode_utf16().count();
                 let moved = repo.read_untracked(doc, |d| {
                     (
                         remap_position(d, &text_obj, &before, shown_len, start as usize),

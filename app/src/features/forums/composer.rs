@@ -6,6 +6,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use super::data::use_forum_data;
+use crate::util::byte_offset;
 
 /// How many people the suggestion list shows.
 const SUGGESTIONS: usize = 6;
@@ -32,18 +33,6 @@ fn typing_mention(text: &str, caret: usize) -> Option<Typing> {
         caret,
         partial: partial.to_owned(),
     })
-}
-
-/// The UTF-16 offset the browser uses as a byte offset into `text`.
-fn byte_offset(text: &str, utf16: u32) -> usize {
-    let mut units = 0;
-    for (i, c) in text.char_indices() {
-        if units >= utf16 as usize {
-            return i;
-        }
-        units += c.len_utf16();
-    }
-    text.len()
 }
 
 /// A post's text box.
