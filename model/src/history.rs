@@ -36,39 +36,72 @@ pub use versions::{Version, versions};
 
 use std::collections::BTreeSet;
 
-use automerge::{AutoCommit, ChangeHash, Prop, patches::PatchAction};
+use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, Value};
 
 /// The top-level keys of the root map whose content differs between the
 /// document at `before` and at `after` (a change anywhere below a key counts
 /// for that key), sorted. `before` may be empty: the first version then
 /// "changed" every key it has.
 ///
-/// Built on automerge's diff, which commits an open transaction first (with
-/// no time): call it after the caller's `commit_with`.
-pub fn changed_keys(
-    doc: &mut AutoCommit,
-    before: &[ChangeHash],
-    after: &[ChangeHash],
-) -> Vec<String> {
-    let mut keys = BTreeSet::new();
-    for patch in doc.diff(before, after) {
-        let key = match (patch.path.first(), patch.action) {
-            (Some((_, Prop::Map(key))), _) => Some(key.clone()),
-            (Some(_), _) => None,
-            (None, PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key }) => Some(key),
-            (
-                None,
-                PatchAction::Increment {
-                    prop: Prop::Map(key),
-                    ..
-                }
-                | PatchAction::Conflict {
-                    prop: Prop::Map(key),
-                },
-            ) => Some(key),
-            (None, _) => None,
-        };
-        keys.extend(key);
+/// Values are compared as a person reads them: a scalar put again with the
+/// same value is no change; an object put in place of another is one, even
+/// with the same content. Only the winning value of a conflicted slot
+/// counts. A version that cannot be read counts as changed.
+///
+/// Read with the same `*_at` queries as [`restore`], rather than automerge's
+/// diff: that brings its patch machinery into the app, 10 KB of the brotli
+/// `.wasm` for this one list of field names.
+pub fn changed_keys(doc: &AutoCommit, before: &[ChangeHash], after: &[ChangeHash]) -> Vec<String> {
+    let mut keys: BTreeSet<String> = doc.keys_at(ROOT, before).collect();
+    keys.extend(doc.keys_at(ROOT, after));
+    let at = Versions { doc, before, after };
+    keys.into_iter()
+        .filter(|k| !at.same_slot(&ROOT, Prop::Map(k.clone())))
+        .collect()
+}
+
+/// One document read at two versions.
+struct Versions<'a> {
+    doc: &'a AutoCommit,
+    before: &'a [ChangeHash],
+    after: &'a [ChangeHash],
+}
+
+impl Versions<'_> {
+    /// Whether the slot `prop` of `obj` holds the same at both versions: an
+    /// equal scalar, or the same object with the same content.
+    fn same_slot(&self, obj: &ObjId, prop: Prop) -> bool {
+        let read = |heads| self.doc.get_at(obj, prop.clone(), heads);
+        match (read(self.before), read(self.after)) {
+            (Ok(None), Ok(None)) => true,
+            (Ok(Some((Value::Scalar(a), _))), Ok(Some((Value::Scalar(b), _)))) => a == b,
+            (Ok(Some((Value::Object(a), x))), Ok(Some((Value::Object(b), y)))) => {
+                a == b && x == y && self.same_object(&x, a)
+            }
+            _ => false,
+        }
     }
-    keys.into_iter().collect()
+
+    fn same_object(&self, obj: &ObjId, typ: ObjType) -> bool {
+        match typ {
+            ObjType::Map | ObjType::Table => {
+                let keys: Vec<String> = self.doc.keys_at(obj, self.before).collect();
+                keys.iter()
+                    .eq(self.doc.keys_at(obj, self.after).collect::<Vec<_>>().iter())
+                    && keys.into_iter().all(|k| self.same_slot(obj, Prop::Map(k)))
+            }
+            ObjType::List => {
+                let len = self.doc.length_at(obj, self.before);
+                len == self.doc.length_at(obj, self.after)
+                    && (0..len).all(|i| self.same_slot(obj, Prop::Seq(i)))
+            }
+            ObjType::Text => match (
+                self.doc.text_at(obj, self.before),
+                self.doc.text_at(obj, self.after),
+            ) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            },
+        }
+    }
 }

@@ -1,12 +1,15 @@
 //! Random documents on two replicas, random edits and merges; then restore
-//! a random earlier version and check the content is that version's.
+//! a random earlier version and check the content is that version's; name
+//! the fields that differ between two random versions and check them against
+//! the content read at each and against automerge's own diff.
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use proptest::prelude::*;
 
+use super::tests::Node;
 use super::tests::{commit, read, replica};
-use super::{restore, versions};
+use super::{changed_keys, restore, versions};
 
 #[derive(Debug, Clone)]
 enum Edit {
@@ -219,5 +222,80 @@ proptest! {
 
         b.merge(&mut a).expect("merge");
         prop_assert_eq!(read(&b, None), read(&a, None));
+    }
+}
+
+/// The root's keys whose value (content, or object) differs between two
+/// versions, told three ways: by the content read whole at each (`content`),
+/// by whether the object under a key is another one (`replaced`), and by
+/// automerge's diff (`diffed`), which also names a key put again with the
+/// same value.
+fn oracle(doc: &mut AutoCommit, x: &[ChangeHash], y: &[ChangeHash]) -> [Vec<String>; 3] {
+    let (Node::Map(at_x), Node::Map(at_y)) = (read(doc, Some(x)).0, read(doc, Some(y)).0) else {
+        unreachable!("the root is a map");
+    };
+    let mut keys: Vec<String> = at_x.keys().chain(at_y.keys()).cloned().collect();
+    keys.sort();
+    keys.dedup();
+    let content = keys
+        .iter()
+        .filter(|k| at_x.get(*k) != at_y.get(*k))
+        .cloned()
+        .collect();
+    let object = |heads: &[ChangeHash], k: &str| match doc.get_at(ROOT, k, heads).expect("get_at") {
+        Some((Value::Object(_), id)) => Some(id),
+        _ => None,
+    };
+    let replaced = keys
+        .iter()
+        .filter(|k| object(x, k) != object(y, k))
+        .cloned()
+        .collect();
+    let mut diffed: Vec<String> = doc
+        .diff(x, y)
+        .into_iter()
+        .filter_map(|p| match (p.path.first(), p.action) {
+            (Some((_, automerge::Prop::Map(k))), _) => Some(k.clone()),
+            (
+                None,
+                automerge::PatchAction::PutMap { key, .. }
+                | automerge::PatchAction::DeleteMap { key },
+            ) => Some(key),
+            (
+                None,
+                automerge::PatchAction::Increment {
+                    prop: automerge::Prop::Map(k),
+                    ..
+                },
+            ) => Some(k),
+            _ => None,
+        })
+        .collect();
+    diffed.sort();
+    diffed.dedup();
+    [content, replaced, diffed]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn changed_keys_are_the_fields_whose_content_or_object_differs(
+        edits in prop::collection::vec(edit(), 0..40),
+        x in any::<prop::sample::Index>(),
+        y in any::<prop::sample::Index>(),
+    ) {
+        let (mut a, _, seen) = run(&edits);
+        let (x, y) = (x.get(&seen).clone(), y.get(&seen).clone());
+        let named = changed_keys(&a, &x, &y);
+        prop_assert_eq!(&named, &changed_keys(&a, &y, &x), "the same both ways");
+        let [content, replaced, diffed] = oracle(&mut a, &x, &y);
+        for k in &named {
+            prop_assert!(content.contains(k) || replaced.contains(k), "{k} did not change");
+            prop_assert!(diffed.contains(k), "{k} is not in automerge's diff");
+        }
+        for k in content.iter().chain(&replaced) {
+            prop_assert!(named.contains(k), "{k} changed but was not named");
+        }
     }
 }

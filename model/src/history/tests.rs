@@ -164,11 +164,11 @@ fn concurrent_edits_on_two_replicas_are_separate_versions_per_person() {
         Some("at risk")
     );
     assert_eq!(
-        changed_keys(&mut a, &list[1].before, &list[1].heads),
+        changed_keys(&a, &list[1].before, &list[1].heads),
         ["status"]
     );
     assert_eq!(
-        changed_keys(&mut a, &list[0].before, &list[0].heads),
+        changed_keys(&a, &list[0].before, &list[0].heads),
         ["vision"]
     );
     let total: usize = list.iter().map(|v| v.changes).sum();
@@ -409,14 +409,14 @@ fn changed_keys_names_the_top_level_fields_touched() {
     commit(&mut doc, 2);
     let v2 = doc.get_heads();
     assert_eq!(
-        changed_keys(&mut doc, &v1, &v2),
+        changed_keys(&doc, &v1, &v2),
         ["period", "stakeholders", "vision"]
     );
     assert_eq!(
-        changed_keys(&mut doc, &[], &v1),
+        changed_keys(&doc, &[], &v1),
         ["period", "stakeholders", "status", "vision"]
     );
-    assert!(changed_keys(&mut doc, &v2, &v2).is_empty());
+    assert!(changed_keys(&doc, &v2, &v2).is_empty());
 }
 
 #[test]
