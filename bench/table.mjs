@@ -65,6 +65,7 @@ if (remote) {
   row(`${what}: own key to painted, p95`, ms(remote.own_keys.painted.p95_ms), "—", "—", "");
   row(`${what}: longest task`, ms(remote.longest_task_ms), "—", "—", "");
   row(`${what}: all shown, after the last was typed`, ms(remote.caught_up_ms), "—", "—", "");
+  row(`${what}: all shown, after their client last sent changes`, ms(remote.shown_after_sent_ms), "—", "—", "");
 }
 if (wasm) {
   row("app .wasm, raw", kb(wasm.raw_bytes), "—", "—", "");
