@@ -46,8 +46,10 @@ pub fn initials(name: &str) -> String {
         .split_whitespace()
         .filter_map(|w| w.chars().next())
         .take(2)
-        .flat_map(char::to_uppercase)
         .collect();
+    // The browser's own case mapping: Rust's would bring its Unicode
+    // upper-case table into the app for two letters.
+    let letters = String::from(js_sys::JsString::from(letters).to_upper_case());
     if letters.is_empty() {
         "?".to_owned()
     } else {
@@ -66,6 +68,7 @@ mod tests {
         assert_eq!(initials("Ana Lima"), "AL");
         assert_eq!(initials("  ben  "), "B");
         assert_eq!(initials("Émile de la Tour"), "ÉD");
+        assert_eq!(initials("élodie über"), "ÉÜ");
         assert_eq!(initials(""), "?");
     }
 
