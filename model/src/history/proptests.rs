@@ -225,10 +225,33 @@ proptest! {
     }
 }
 
+/// Every object at or below the slot `prop` of `obj` at `heads`, in the
+/// document's order (map keys, then list indexes).
+fn objects_at(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    prop: automerge::Prop,
+    heads: &[ChangeHash],
+    out: &mut Vec<ObjId>,
+) {
+    let Some((Value::Object(typ), id)) = doc.get_at(obj, prop, heads).expect("get_at") else {
+        return;
+    };
+    out.push(id.clone());
+    let props: Vec<automerge::Prop> = match typ {
+        ObjType::Map | ObjType::Table => doc.keys_at(&id, heads).map(Into::into).collect(),
+        ObjType::List => (0..doc.length_at(&id, heads)).map(Into::into).collect(),
+        ObjType::Text => Vec::new(),
+    };
+    for p in props {
+        objects_at(doc, &id, p, heads, out);
+    }
+}
+
 /// The root's keys whose value (content, or object) differs between two
 /// versions, told three ways: by the content read whole at each (`content`),
-/// by whether the object under a key is another one (`replaced`), and by
-/// automerge's diff (`diffed`), which also names a key put again with the
+/// by whether an object at or below a key is another one (`replaced`), and
+/// by automerge's diff (`diffed`), which also names a key put again with the
 /// same value.
 fn oracle(doc: &mut AutoCommit, x: &[ChangeHash], y: &[ChangeHash]) -> [Vec<String>; 3] {
     let (Node::Map(at_x), Node::Map(at_y)) = (read(doc, Some(x)).0, read(doc, Some(y)).0) else {
@@ -242,13 +265,14 @@ fn oracle(doc: &mut AutoCommit, x: &[ChangeHash], y: &[ChangeHash]) -> [Vec<Stri
         .filter(|k| at_x.get(*k) != at_y.get(*k))
         .cloned()
         .collect();
-    let object = |heads: &[ChangeHash], k: &str| match doc.get_at(ROOT, k, heads).expect("get_at") {
-        Some((Value::Object(_), id)) => Some(id),
-        _ => None,
+    let objects = |heads: &[ChangeHash], k: &str| {
+        let mut out = Vec::new();
+        objects_at(doc, &ROOT, k.into(), heads, &mut out);
+        out
     };
     let replaced = keys
         .iter()
-        .filter(|k| object(x, k) != object(y, k))
+        .filter(|k| objects(x, k) != objects(y, k))
         .cloned()
         .collect();
     let mut diffed: Vec<String> = doc
