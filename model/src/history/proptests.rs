@@ -7,8 +7,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use proptest::prelude::*;
 
-use super::tests::Node;
-use super::tests::{commit, read, replica};
+use super::tests::{Node, commit, read, replica};
 use super::{changed_keys, restore, versions};
 
 #[derive(Debug, Clone)]
@@ -194,37 +193,6 @@ fn run(edits: &[Edit]) -> (AutoCommit, AutoCommit, Vec<Vec<ChangeHash>>) {
     (a, b, seen)
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
-
-    #[test]
-    fn restoring_any_earlier_version_brings_back_its_content(
-        edits in prop::collection::vec(edit(), 0..40),
-        pick in any::<prop::sample::Index>(),
-    ) {
-        let (mut a, mut b, seen) = run(&edits);
-        let newest = a.get_heads();
-        let old = pick.get(&seen).clone();
-
-        let list = versions(&mut a, 10);
-        prop_assert_eq!(list.first().map(|v| v.heads.clone()).unwrap_or_default(), newest.clone());
-        prop_assert_eq!(list.iter().map(|v| v.changes).sum::<usize>(), a.get_changes(&[]).len());
-
-        restore(&mut a, &old).expect("restore");
-        commit(&mut a, 100_000);
-        let (now, conflicts) = read(&a, None);
-        prop_assert_eq!(&now, &read(&a, Some(&old)).0);
-        prop_assert_eq!(conflicts, 0);
-
-        restore(&mut a, &newest).expect("restore back");
-        commit(&mut a, 100_001);
-        prop_assert_eq!(read(&a, None).0, read(&a, Some(&newest)).0);
-
-        b.merge(&mut a).expect("merge");
-        prop_assert_eq!(read(&b, None), read(&a, None));
-    }
-}
-
 /// Every object at or below the slot `prop` of `obj` at `heads`, in the
 /// document's order (map keys, then list indexes).
 fn objects_at(
@@ -302,6 +270,33 @@ fn oracle(doc: &mut AutoCommit, x: &[ChangeHash], y: &[ChangeHash]) -> [Vec<Stri
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn restoring_any_earlier_version_brings_back_its_content(
+        edits in prop::collection::vec(edit(), 0..40),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let (mut a, mut b, seen) = run(&edits);
+        let newest = a.get_heads();
+        let old = pick.get(&seen).clone();
+
+        let list = versions(&mut a, 10);
+        prop_assert_eq!(list.first().map(|v| v.heads.clone()).unwrap_or_default(), newest.clone());
+        prop_assert_eq!(list.iter().map(|v| v.changes).sum::<usize>(), a.get_changes(&[]).len());
+
+        restore(&mut a, &old).expect("restore");
+        commit(&mut a, 100_000);
+        let (now, conflicts) = read(&a, None);
+        prop_assert_eq!(&now, &read(&a, Some(&old)).0);
+        prop_assert_eq!(conflicts, 0);
+
+        restore(&mut a, &newest).expect("restore back");
+        commit(&mut a, 100_001);
+        prop_assert_eq!(read(&a, None).0, read(&a, Some(&newest)).0);
+
+        b.merge(&mut a).expect("merge");
+        prop_assert_eq!(read(&b, None), read(&a, None));
+    }
 
     #[test]
     fn changed_keys_are_the_fields_whose_content_or_object_differs(
