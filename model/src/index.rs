@@ -88,7 +88,7 @@ impl WorkspaceIndex {
             Some((other, _)) => Err(ModelError::WrongType {
                 field: RECORDS,
                 expected: "a map",
-                found: format!("{other:?}"),
+                found: crate::error::kind_of(&other),
             }),
             None => Err(ModelError::Missing { field: RECORDS }),
         }

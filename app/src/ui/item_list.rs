@@ -9,7 +9,7 @@ use model::items::{self, Place};
 use model::spec::{Kind, ListSpec, date_to_days};
 use protocol::DocumentId;
 
-use super::{CollabText, ErrorLine, ScalarField, use_repo};
+use super::{CollabText, ErrorLine, ScalarField, When, keyed_rows, use_repo};
 use crate::util::{now_ms, random_bytes};
 
 /// The items of list `key` under `parent`, in order.
@@ -114,10 +114,12 @@ pub fn ItemList(
     };
     view! {
         <div class="item-list" data-list=spec.key>
-            <For
-                each=move || rows.get()
-                key=|(id, _)| id.clone()
-                children=move |(id, obj)| {
+            {keyed_rows(
+                move || rows.with(|r| r.iter().map(|(id, _)| id.clone()).collect()),
+                move |id| {
+                    let obj = rows.with_untracked(|r| {
+                        r.iter().find(|(i, _)| *i == id).map(|(_, obj)| obj.clone())
+                    })?;
                     // `Copy` handles, so every closure below can use them.
                     let item_id = StoredValue::new(id.clone());
                     let position = move || {
@@ -177,7 +179,7 @@ pub fn ItemList(
                                 </div>
                             }
                         });
-                    view! {
+                    Some(view! {
                         <div
                             class="item"
                             data-item=id.clone()
@@ -213,12 +215,12 @@ pub fn ItemList(
                                 >"✕"</button>
                             </div>
                         </div>
-                    }
-                }
-            />
-            <Show when=move || rows.get().is_empty()>
+                    })
+                },
+            )}
+            <When when=move || rows.get().is_empty()>
                 <p class="empty-list">"Nothing here yet."</p>
-            </Show>
+            </When>
             <ErrorLine error=error/>
             <button class="button add-item" on:click=add data-add=spec.key>
                 "+ Add " {spec.noun}

@@ -7,7 +7,7 @@ use protocol::DocumentId;
 
 use model::spec::Field;
 
-use super::{Link, ScalarField, route_id, use_repo};
+use super::{Link, ScalarField, When, route_id, use_repo};
 use crate::presence::PresenceBar;
 
 /// A record's page: a link back to its list, then `editor` for the record
@@ -52,7 +52,7 @@ pub fn RecordGate(
     let missing = move || repo.get().is_missing(doc);
     let unavailable = move || repo.get().is_unavailable(doc);
     view! {
-        <Show
+        <When
             when=move || !missing()
             fallback=move || {
                 view! {
@@ -74,7 +74,7 @@ pub fn RecordGate(
             <DocStatus doc/>
             <PresenceBar doc/>
             {children()}
-        </Show>
+        </When>
     }
 }
 

@@ -10,7 +10,7 @@ use model::fields::Candidate;
 use model::spec::{Field, Kind};
 use protocol::DocumentId;
 
-use super::{ErrorLine, use_repo};
+use super::{ErrorLine, When, use_repo};
 use crate::presence::peer_marks;
 use crate::util::{local_input_value, parse_local_input};
 
@@ -213,7 +213,7 @@ pub fn Conflict(
     on_pick: Callback<String>,
 ) -> impl IntoView {
     view! {
-        <Show when=move || !candidates.read().is_empty()>
+        <When when=move || !candidates.read().is_empty()>
             <div class="conflict" role="group" aria-label=format!("{label}: conflicting values")>
                 <p class="conflict-title">"Set differently by two people at once — keep which?"</p>
                 <div class="conflict-options">
@@ -234,6 +234,6 @@ pub fn Conflict(
                     }}
                 </div>
             </div>
-        </Show>
+        </When>
     }
 }

@@ -5,7 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{Markup, MarkupView, use_repo};
+use super::{Markup, MarkupView, When, use_repo};
 use crate::features::record_link;
 use crate::sync::{LogEvent, SyncStatus};
 use crate::util::{local_time_label, now_ms, relative_time};
@@ -46,9 +46,9 @@ pub fn SyncBadge(status: SyncStatus) -> impl IntoView {
                 <span class="sync-dot" aria-hidden="true"></span>
                 <span class="sync-label">{move || badge.get().1}</span>
             </button>
-            <Show when=move || open.get()>
+            <When when=move || open.get()>
                 <SyncPanel status close=Callback::new(move |()| open.set(false))/>
-            </Show>
+            </When>
         </div>
     }
 }

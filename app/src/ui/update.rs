@@ -3,6 +3,7 @@
 //! with no network), and says when a newer build has taken over, so the
 //! person reloads into it when it suits them.
 
+use super::When;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -47,11 +48,11 @@ pub fn UpdateBanner() -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || updated.get()>
+        <When when=move || updated.get()>
             <div class="update-banner" role="status" data-testid="update-banner">
                 <span>"A new version of Fieldbook is ready."</span>
                 <button class="button subtle" on:click=reload>"Reload"</button>
             </div>
-        </Show>
+        </When>
     }
 }

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{ErrorLine, use_repo};
+use super::{ErrorLine, When, use_repo};
 use crate::presence::{PALETTE, color_or_default, initials};
 
 #[component]
@@ -31,11 +31,11 @@ pub fn WhoAmI() -> impl IntoView {
                     if n.is_empty() { "Set your name".to_owned() } else { n }
                 }}
             </button>
-            <Show when=move || editing.get()>
+            <When when=move || editing.get()>
                 <div class="who-pop">
                     <IdentityForm label="Your name" id="who" on_done=close on_cancel=close cancel="Cancel" autofocus=true/>
                 </div>
-            </Show>
+            </When>
         </div>
     }
 }

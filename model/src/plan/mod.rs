@@ -117,7 +117,7 @@ impl AccountPlan {
             Some((other, _)) => Err(ModelError::WrongType {
                 field: field.key(),
                 expected: "text",
-                found: format!("{other:?}"),
+                found: crate::error::kind_of(&other),
             }),
         }
     }
@@ -211,6 +211,15 @@ mod tests {
         let mut d = doc(1);
         d.put(ROOT, "vision", 42_i64).expect("put");
         let err = AccountPlan::read(&d).expect_err("wrong type");
-        assert!(err.to_string().contains("`vision` should be text"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "field `vision` should be text, found a number"
+        );
+        d.put_object(ROOT, "vision", ObjType::List).expect("put");
+        let err = AccountPlan::text(&d, PlanField::Vision).expect_err("nor is a list");
+        assert_eq!(
+            err.to_string(),
+            "field `vision` should be text, found a list"
+        );
     }
 }

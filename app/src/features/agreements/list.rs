@@ -11,8 +11,8 @@ use model::{Agreement, Money, RecordKind, Stage};
 use super::chips::{Shown, date_label, stage_pill};
 use super::data::use_agreement_data;
 use crate::ui::{
-    BoardToggle, EmptyState, ErrorLine, ListHead, Markup, MarkupView, SearchBox, list_shortcuts,
-    use_navigate, use_repo,
+    BoardToggle, EmptyState, ErrorLine, ListHead, Markup, MarkupView, SearchBox, When,
+    list_shortcuts, use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -120,7 +120,7 @@ pub fn AgreementList() -> impl IntoView {
                 on_new=Callback::new(move |()| create())
                 error
             />
-            <Show
+            <When
                 when=move || !all.read().is_empty()
                 fallback=|| view! {
                     <EmptyState title="No agreements on this device" text="Open one with New agreement (or press N) and take it from validation to processed. Everything works offline; the team sees it when you sync."/>
@@ -155,7 +155,7 @@ pub fn AgreementList() -> impl IntoView {
                 </div>
                 <ErrorLine error=setting_error/>
                 <MarkupView html class="agr-view"/>
-            </Show>
+            </When>
         </section>
     }
 }

@@ -11,8 +11,8 @@ use protocol::DocumentId;
 
 use super::chips::stage_pill;
 use crate::ui::{
-    Conflict, ErrorLine, Markup, MarkupView, RepoHandle, doc_markup, new_item_id, root_conflicts,
-    use_repo,
+    Conflict, ErrorLine, Markup, MarkupView, RepoHandle, When, doc_markup, new_item_id,
+    root_conflicts, use_repo,
 };
 use crate::util::{local_time_label, now_ms};
 
@@ -124,7 +124,7 @@ pub fn StageControl(
     view! {
         <div class="status-control stage-control" role="group" aria-label="Stage">
             <MarkupView html=flow class="stage-moves" on_action=Callback::new(act)/>
-            <Show when=move || going_back.get()>
+            <When when=move || going_back.get()>
                 <form
                     class="hold-form back-form"
                     on:submit=move |e| {
@@ -149,7 +149,7 @@ pub fn StageControl(
                     <button class="button primary" type="submit">"Send back"</button>
                     <button class="button subtle" type="button" on:click=move |_| going_back.set(false)>"Cancel"</button>
                 </form>
-            </Show>
+            </When>
             <ErrorLine error testid="stage-error"/>
             <Conflict label="Stage" candidates=conflicts on_pick=Callback::new(settle)/>
         </div>

@@ -11,8 +11,8 @@ use model::{Escalation, RecordKind, Status, Summary, Timer};
 use super::chips::{sev_chip, status_pill, timer_chip, timer_state, title_or_untitled};
 use super::data::{Row as EscRow, use_escalation_data};
 use crate::ui::{
-    BoardToggle, EmptyState, ListHead, Markup, MarkupView, SearchBox, list_shortcuts, use_navigate,
-    use_repo,
+    BoardToggle, EmptyState, ListHead, Markup, MarkupView, SearchBox, When, list_shortcuts,
+    use_navigate, use_repo,
 };
 use crate::util::{local_time_label, now_ms};
 
@@ -208,7 +208,7 @@ pub fn EscalationList() -> impl IntoView {
                 on_new=Callback::new(move |()| create())
                 error
             />
-            <Show
+            <When
                 when=move || !data.escalations.get().is_empty()
                 fallback=|| view! {
                     <EmptyState title="No escalations on this device" text="Open one with New escalation (or press N). Notes, timers and trends work offline; the team sees them when you sync."/>
@@ -232,7 +232,7 @@ pub fn EscalationList() -> impl IntoView {
                     <BoardToggle board other="Table"/>
                 </div>
                 <MarkupView html on_action=Callback::new(act) class="esc-view"/>
-            </Show>
+            </When>
         </section>
     }
 }

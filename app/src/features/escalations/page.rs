@@ -16,7 +16,7 @@ use super::timeline::Timeline;
 use crate::features::records::{plan_titles, summary_of};
 use crate::ui::{
     CollabText, Conflict, ErrorLine, FieldGrid, LinkSelect, Markup, MarkupView, RecordGate,
-    RecordPage, ScalarField, Section, ShareLink, download_markdown, root_conflicts, use_repo,
+    RecordPage, ScalarField, Section, ShareLink, When, download_markdown, root_conflicts, use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
@@ -165,7 +165,7 @@ fn StatusControl(
                         .collect_view()
                 }}
             </div>
-            <Show when=move || holding.get()>
+            <When when=move || holding.get()>
                 <div class="hold-form">
                     <label for="hold-reason">"Waiting on"</label>
                     <select id="hold-reason" class="field-input field-select" bind:value=hold>
@@ -175,7 +175,7 @@ fn StatusControl(
                     <button class="button primary" on:click=move |_| move_to(Status::Awaiting, Some(hold.get_untracked()))>"Put on hold"</button>
                     <button class="button subtle" on:click=move |_| holding.set(false)>"Cancel"</button>
                 </div>
-            </Show>
+            </When>
             <ErrorLine error=error testid="status-error"/>
             <Conflict label="Status" candidates=conflicts on_pick=Callback::new(settle)/>
         </div>

@@ -13,7 +13,7 @@ use super::chips::LinkedEscalations;
 use super::data::{Row, use_escalation_data};
 use crate::ui::{
     CollabText, EmptyState, FieldGrid, ListHead, Markup, MarkupView, RecordGate, RecordPage,
-    SearchBox, Section, ShareLink, list_shortcuts, use_navigate, use_repo,
+    SearchBox, Section, ShareLink, When, list_shortcuts, use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -71,9 +71,9 @@ pub fn SystemicList() -> impl IntoView {
                 <SearchBox query search=search_ref placeholder="Search systemic issues  ( / )" label="Search systemic issues"/>
             </div>
             <MarkupView html=Memo::new(move |_| list_markup(rows())) class="systemic-list"/>
-            <Show when=move || data.issues.get().is_empty()>
+            <When when=move || data.issues.get().is_empty()>
                 <EmptyState title="No systemic issues yet" text="Open one here, or from an escalation's Links. Escalations link to it; its roll-up counts them."/>
-            </Show>
+            </When>
         </section>
     }
 }

@@ -8,7 +8,9 @@ use model::{Escalation, Note};
 use protocol::DocumentId;
 
 use super::data::use_escalation_data;
-use crate::ui::{CollabText, ErrorLine, Markup, MarkupView, new_item_id, use_repo};
+use crate::ui::{
+    CollabText, ErrorLine, Markup, MarkupView, When, keyed_rows, new_item_id, use_repo,
+};
 use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
 #[component]
@@ -21,13 +23,14 @@ pub fn Timeline(doc: DocumentId) -> impl IntoView {
     });
     view! {
         <ol class="timeline" role="list" data-testid="timeline">
-            <For each=move || notes.get() key=|n| n.id.clone() let:note>
-                <NoteView doc id=note.id notes/>
-            </For>
+            {keyed_rows(
+                move || notes.with(|all| all.iter().map(|n| n.id.clone()).collect()),
+                move |id| view! { <NoteView doc id notes/> },
+            )}
         </ol>
-        <Show when=move || notes.with(Vec::is_empty)>
+        <When when=move || notes.with(Vec::is_empty)>
             <p class="empty-list">"No notes yet. The first one usually says what the customer reported and who is on it."</p>
-        </Show>
+        </When>
         <Composer doc/>
     }
 }
@@ -78,12 +81,12 @@ fn NoteView(doc: DocumentId, id: String, notes: Memo<Vec<Note>>) -> impl IntoVie
     view! {
         <li class="note" data-visibility=move || if shareable() { "customer" } else { "internal" } data-note=id>
             <MarkupView html class="note-view" on_action=act/>
-            <Show when=move || editing.get()>
+            <When when=move || editing.get()>
                 {obj().map(|obj| view! {
                     <CollabText doc key="text" label="Note" obj multiline=true quiet_label=true autofocus=true/>
                 })}
                 <button class="button subtle" on:click=move |_| editing.set(false)>"Done"</button>
-            </Show>
+            </When>
             <ErrorLine error=error/>
         </li>
     }

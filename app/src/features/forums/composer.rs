@@ -6,6 +6,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use super::data::use_forum_data;
+use crate::ui::When;
 use crate::util::byte_offset;
 
 /// How many people the suggestion list shows.
@@ -142,7 +143,7 @@ pub fn BodyInput(
                 aria-controls=list_id.clone()
                 aria-autocomplete="list"
             ></textarea>
-            <Show when=move || !suggestions.get().is_empty()>
+            <When when=move || !suggestions.get().is_empty()>
                 <ul class="mention-list" role="listbox" id=list_id.clone() aria-label="People to mention">
                     {move || suggestions.get().into_iter().enumerate().map(|(i, name)| {
                         let chosen = name.clone();
@@ -158,7 +159,7 @@ pub fn BodyInput(
                         }
                     }).collect_view()}
                 </ul>
-            </Show>
+            </When>
         </div>
     }
 }

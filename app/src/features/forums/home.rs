@@ -12,7 +12,9 @@ use protocol::DocumentId;
 use super::data::use_forum_data;
 use super::forms::{NewCategoryForm, NewThreadForm};
 use super::markdown::avatar;
-use crate::ui::{ListHead, Markup, MarkupView, list_shortcuts, route_id, use_current, use_repo};
+use crate::ui::{
+    ListHead, Markup, MarkupView, When, list_shortcuts, route_id, use_current, use_repo,
+};
 use crate::util::relative_time;
 
 /// Rows shown before "Show all".
@@ -230,13 +232,13 @@ pub fn ForumHome(
                         on_new=Callback::new(move |()| composing.set(true))
                         error
                     />
-                    <Show when=move || me().is_empty()>
+                    <When when=move || me().is_empty()>
                         <p class="banner" role="status">"Set your name (top right) so people know who wrote what and can @mention you."</p>
-                    </Show>
-                    <Show when=move || new_category.get()>
+                    </When>
+                    <When when=move || new_category.get()>
                         <NewCategoryForm open=new_category/>
-                    </Show>
-                    <Show when=move || composing.get()>
+                    </When>
+                    <When when=move || composing.get()>
                         {move || {
                             if data.categories.get().is_empty() {
                                 view! { <p class="banner" role="status">"Make a category first: threads live in one."</p> }.into_any()
@@ -244,7 +246,7 @@ pub fn ForumHome(
                                 view! { <NewThreadForm category=category() open=composing/> }.into_any()
                             }
                         }}
-                    </Show>
+                    </When>
                     <div class="search toolbar">
                         <input
                             type="search"
@@ -256,15 +258,15 @@ pub fn ForumHome(
                         />
                         <button class="button subtle" on:click=mark_all>"Mark all read"</button>
                     </div>
-                    <Show
+                    <When
                         when=move || !rows.get().is_empty()
                         fallback=move || view! { <EmptyForum mentions searching=Signal::derive(move || !query.get().trim().is_empty()) new_category/> }
                     >
                         <MarkupView html=list class="thread-list-drawn"/>
-                        <Show when=more>
+                        <When when=more>
                             <button class="button subtle" on:click=move |_| show_all.set(true)>{move || format!("Show all {}", rows.get().len())}</button>
-                        </Show>
-                    </Show>
+                        </When>
+                    </When>
                 </div>
             </div>
         </section>

@@ -14,7 +14,7 @@ use protocol::DocumentId;
 use super::composer::BodyInput;
 use super::data::use_forum_data;
 use super::markdown::{avatar, markdown};
-use crate::ui::{Markup, MarkupView, use_repo};
+use crate::ui::{Markup, MarkupView, When, use_repo};
 use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
 /// How much of a quoted post shows above a reply.
@@ -223,12 +223,12 @@ pub fn PostView(
     let anchor = format!("post-{id}");
 
     view! {
-        <Show when=move || first_new.get()>
+        <When when=move || first_new.get()>
             <li class="new-divider" role="separator" data-testid="new-since">"New since your last visit"</li>
-        </Show>
+        </When>
         <li class="post" id=anchor class:post-new=move || is_new.get() class:post-accepted=accepted data-post=id>
             <MarkupView html class="post-view"/>
-            <Show when=move || editing.get()>
+            <When when=move || editing.get()>
                 <BodyInput
                     id="edit-post"
                     label="Edit post"
@@ -241,7 +241,7 @@ pub fn PostView(
                     <button class="button primary" on:click=move |_| save()>"Save"</button>
                     <button class="button subtle" on:click=move |_| editing.set(false)>"Cancel"</button>
                 </div>
-            </Show>
+            </When>
             <footer class="post-foot">
                 // The menu is apart from the reactions: someone else
                 // reacting must not close it under the reader.

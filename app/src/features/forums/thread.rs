@@ -15,7 +15,9 @@ use protocol::DocumentId;
 use super::composer::BodyInput;
 use super::data::use_forum_data;
 use super::post::{PostContext, PostView};
-use crate::ui::{Markup, MarkupView, RecordGate, new_item_id, route_id, use_repo};
+use crate::ui::{
+    Markup, MarkupView, RecordGate, When, keyed_rows, new_item_id, route_id, use_repo,
+};
 use crate::util::now_ms;
 
 #[component]
@@ -128,20 +130,20 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
         <article class="thread-sheet" aria-labelledby="thread-title">
             <header class="thread-head">
                 <MarkupView html=head class="thread-head-drawn"/>
-                <Show when=moderator>
+                <When when=moderator>
                     <div class="mod-tools" role="group" aria-label="Moderator tools">
                         <span class="hint">"Moderator"</span>
-                        <Show when=move || kind() == ThreadKind::Announcement>
+                        <When when=move || kind() == ThreadKind::Announcement>
                             <button class="button subtle" on:click=move |_| {
                                 let on = !pinned();
                                 moderate(&|d, who| Thread::set_pinned(d, on, who));
                             }>{move || if pinned() { "Unpin" } else { "Pin" }}</button>
-                        </Show>
+                        </When>
                         <button class="button subtle" data-testid="lock" on:click=move |_| {
                             let on = !locked();
                             moderate(&|d, who| Thread::set_locked(d, on, who));
                         }>{move || if locked() { "Unlock" } else { "Lock" }}</button>
-                        <Show when=move || kind() == ThreadKind::Idea>
+                        <When when=move || kind() == ThreadKind::Idea>
                             <label class="inline-field">"Status"
                                 <select class="filter" data-testid="set-idea-status"
                                     prop:value=move || thread.get().map(|t| t.idea_status.clone()).unwrap_or_default()
@@ -152,30 +154,28 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
                                     {IDEA_STATUSES.iter().map(|c| view! { <option value=c.value>{c.label}</option> }).collect_view()}
                                 </select>
                             </label>
-                        </Show>
+                        </When>
                     </div>
-                </Show>
+                </When>
             </header>
-            <Show when=move || error.get().is_some()>
+            <When when=move || error.get().is_some()>
                 <p class="banner banner-error" role="alert">{move || error.get()}</p>
-            </Show>
+            </When>
             <ol class="posts" role="list" data-testid="posts">
-                <For each=post_ids key=|id| id.clone() let:id>
-                    {
-                        let mine = id.clone();
-                        let is_new = Signal::derive(move || fresh.with(|f| f.contains(&mine)));
-                        let me = id.clone();
-                        let first = Signal::derive(move || first_new().as_ref() == Some(&me));
-                        view! { <PostView id ctx is_new first_new=first/> }
-                    }
-                </For>
+                {keyed_rows(post_ids, move |id| {
+                    let mine = id.clone();
+                    let is_new = Signal::derive(move || fresh.with(|f| f.contains(&mine)));
+                    let me = id.clone();
+                    let first = Signal::derive(move || first_new().as_ref() == Some(&me));
+                    view! { <PostView id ctx is_new first_new=first/> }
+                })}
             </ol>
-            <Show
+            <When
                 when=move || !locked()
                 fallback=|| view! { <p class="locked-note" role="status">"🔒 This thread is locked: it takes no new replies. A moderator can unlock it."</p> }
             >
                 <Reply ctx/>
-            </Show>
+            </When>
         </article>
     }
 }

@@ -9,7 +9,7 @@ use model::plan_schema::{LISTS, SWOT_OPPORTUNITIES, root_fields};
 use model::{PlanField, Version, changed_keys, to_markdown, versions};
 use protocol::DocumentId;
 
-use crate::ui::{Markup, MarkupView, use_repo};
+use crate::ui::{Markup, MarkupView, When, use_repo};
 use crate::util::{now_ms, random_actor, relative_time};
 
 /// Changes this close together (seconds) by one person are one version.
@@ -197,12 +197,12 @@ pub fn History(doc: DocumentId) -> impl IntoView {
             >
                 {move || if open.get() { "Hide version history" } else { "Show version history" }}
             </button>
-            <Show when=move || message.get().is_some()>
+            <When when=move || message.get().is_some()>
                 <p class="banner" role="status">{move || message.get()}</p>
-            </Show>
-            <Show when=move || open.get()>
+            </When>
+            <When when=move || open.get()>
                 <MarkupView html=list class="versions-drawn" on_action=Callback::new(act)/>
-                <Show when=move || viewing.get().is_some()>
+                <When when=move || viewing.get().is_some()>
                     <div class="version-view" role="region" aria-label="The plan as it was">
                         <div class="version-view-head">
                             <strong>"The plan as it was (read-only)"</strong>
@@ -210,8 +210,8 @@ pub fn History(doc: DocumentId) -> impl IntoView {
                         </div>
                         <pre>{move || viewing.get().map(|(_, t)| t)}</pre>
                     </div>
-                </Show>
-            </Show>
+                </When>
+            </When>
         </div>
     }
 }

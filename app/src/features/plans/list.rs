@@ -9,7 +9,8 @@ use protocol::DocumentId;
 
 use crate::sync::Repo;
 use crate::ui::{
-    EmptyState, ListHead, Markup, MarkupView, SearchBox, list_shortcuts, use_navigate, use_repo,
+    EmptyState, ListHead, Markup, MarkupView, SearchBox, When, list_shortcuts, use_navigate,
+    use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
@@ -93,7 +94,7 @@ pub fn PlanList() -> impl IntoView {
                 on_new=Callback::new(move |()| create())
                 error
             />
-            <Show
+            <When
                 when=move || { count() > 0 }
                 fallback=|| {
                     view! {
@@ -113,10 +114,10 @@ pub fn PlanList() -> impl IntoView {
                     </select>
                 </div>
                 <MarkupView html=Memo::new(move |_| rows_markup(&repo.get(), &visible())) class="plans-drawn"/>
-                <Show when=move || visible().is_empty()>
+                <When when=move || visible().is_empty()>
                     <p class="empty">"No plan matches these filters."</p>
-                </Show>
-            </Show>
+                </When>
+            </When>
         </section>
     }
 }
