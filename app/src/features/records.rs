@@ -12,7 +12,7 @@ use model::{AccountPlan, ModelError, PlanField, RecordKind};
 use protocol::DocumentId;
 
 use crate::sync::Repo;
-use crate::ui::use_repo;
+use crate::ui::{memo, use_repo};
 use crate::util::now_ms;
 
 /// How often the clock ticks.
@@ -31,7 +31,7 @@ pub fn summaries<S: PartialEq + Send + Sync + 'static>(
     let repo = use_repo();
     // Summaries by document, with the revision they were read at.
     let cache = StoredValue::new_local(HashMap::<DocumentId, (u64, Arc<S>)>::new());
-    Memo::new(move |_| {
+    memo(move || {
         let repo = repo.get();
         let ids = records_of(&repo.records(), &kind);
         let mut fresh = HashMap::with_capacity(ids.len());
@@ -67,7 +67,7 @@ pub fn summary_of<S: Default + PartialEq + Send + Sync + 'static>(
     read: fn(&AutoCommit) -> Result<S, ModelError>,
 ) -> Memo<S> {
     let repo = use_repo();
-    Memo::new(move |_| {
+    memo(move || {
         repo.get()
             .read(id, |d| read(d).ok())
             .flatten()

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use super::palette::{color_or_default, display_name, initials};
 use super::tracker::track;
 use super::{Peer, use_presence};
-use crate::ui::use_repo;
+use crate::ui::{memo, use_repo};
 use crate::util::escape_html;
 
 /// What the meeting pill's button does.
@@ -56,7 +56,7 @@ pub fn PresenceBar(doc: DocumentId) -> impl IntoView {
         })
     };
     // The presenter: key, section, name and colour.
-    let presenter = Memo::new(move |_| {
+    let presenter = memo(move || {
         peers.with(|all| {
             all.iter()
                 .find(|p| p.doc == doc && p.state.presenting)

@@ -15,6 +15,7 @@ use protocol::DocumentId;
 
 use super::palette::display_name;
 use super::use_presence;
+use crate::ui::memo;
 use crate::util::{byte_offset, escape_html};
 
 /// One person at the field: name, colour (`#rrggbb`, checked when their
@@ -37,7 +38,7 @@ pub fn peer_marks(
     multiline: bool,
 ) -> AnyView {
     let peers = use_presence().get().peers;
-    let html = Memo::new(move |_| {
+    let html = memo(move || {
         peers.with(|all| {
             let marks: Vec<Mark> = all
                 .iter()

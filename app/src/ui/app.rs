@@ -2,7 +2,6 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::RepoHandle;
 use super::access::{InvitationScreen, SignInScreen, SignedOutNotice};
 use super::away::AwayCard;
 use super::collab_text::refit_text_areas_on_resize;
@@ -10,6 +9,7 @@ use super::route::{Link, provide_location};
 use super::sync_badge::SyncBadge;
 use super::update::UpdateBanner;
 use super::who_am_i::{Welcome, WhoAmI};
+use super::{RepoHandle, memo};
 use crate::features::agreements::{AgreementList, AgreementPage, provide_agreement_data};
 use crate::features::escalations::{
     EscalationList, EscalationPage, SystemicList, SystemicPage, TrendsPage, provide_escalation_data,
@@ -197,7 +197,7 @@ fn Shell(repo: Rc<Repo>, notice: Option<String>) -> impl IntoView {
     provide_agreement_data(now);
     provide_forum_data(now);
     let path = provide_location();
-    let page = Memo::new(move |_| path.with(|p| Page::at(p)));
+    let page = memo(move || path.with(|p| Page::at(p)));
     view! {
         <header class="topbar">
             <Link href="/" attr:class="brand">

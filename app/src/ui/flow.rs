@@ -42,6 +42,21 @@ fn shown_when(
     .into_any()
 }
 
+/// `Memo::new` through one copy per value type: the memo's own code
+/// (comparing, storing, dropping the old value) is shared by every memo of
+/// a type, and `f` is called through a trait object.
+pub fn memo<T: PartialEq + Send + Sync + 'static>(
+    f: impl Fn() -> T + Send + Sync + 'static,
+) -> Memo<T> {
+    shared_memo(Arc::new(f))
+}
+
+fn shared_memo<T: PartialEq + Send + Sync + 'static>(
+    f: Arc<dyn Fn() -> T + Send + Sync>,
+) -> Memo<T> {
+    Memo::new(move |_| f())
+}
+
 /// A row for each id `ids` gives, in its order, built by `row` when its id
 /// first appears; a row is moved, not rebuilt, when its id moves.
 pub fn keyed_rows<V: IntoView + 'static>(

@@ -9,7 +9,7 @@ use model::items::{self, Place};
 use model::spec::{Kind, ListSpec, date_to_days};
 use protocol::DocumentId;
 
-use super::{CollabText, ErrorLine, ScalarField, When, keyed_rows, use_repo};
+use super::{CollabText, ErrorLine, ScalarField, When, keyed_rows, memo, use_repo};
 use crate::util::{now_ms, random_bytes};
 
 /// The items of list `key` under `parent`, in order.
@@ -84,7 +84,7 @@ pub fn ItemList(
     let repo = use_repo();
     let parent = StoredValue::new(parent.unwrap_or(ROOT));
     let error = RwSignal::new(None::<String>);
-    let rows = Memo::new(move |_| {
+    let rows = memo(move || {
         repo.get()
             .read(doc, |d| list_items(d, &parent.get_value(), spec.key))
             .unwrap_or_default()
@@ -144,7 +144,7 @@ pub fn ItemList(
                         }
                     };
                     let item_obj = StoredValue::new(obj.clone());
-                    let flag = Memo::new(move |_| {
+                    let flag = memo(move || {
                         let today = now_ms().div_euclid(86_400_000);
                         repo.get()
                             .read(doc, |d| due_flag(d, &item_obj.get_value(), &spec, today))

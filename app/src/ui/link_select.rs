@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use model::spec::Field;
 use protocol::DocumentId;
 
-use super::{Conflict, ErrorLine, Link, root_conflicts, use_repo};
+use super::{Conflict, ErrorLine, Link, memo, root_conflicts, use_repo};
 
 #[component]
 pub fn LinkSelect(
@@ -20,7 +20,7 @@ pub fn LinkSelect(
 ) -> impl IntoView {
     let repo = use_repo();
     let error = RwSignal::new(None::<String>);
-    let value = Memo::new(move |_| {
+    let value = memo(move || {
         repo.get()
             .read(doc, |d| field.read(d, &ROOT).unwrap_or_default())
             .unwrap_or_default()

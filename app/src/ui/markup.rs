@@ -15,7 +15,7 @@ use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
 use super::route::{is_plain_click, use_navigate};
-use super::use_repo;
+use super::{memo, use_repo};
 
 /// HTML text with every attribute value and text escaped.
 #[derive(Default)]
@@ -90,7 +90,7 @@ pub fn doc_markup(
     draw: impl Fn(&AutoCommit, &mut Markup) + Send + Sync + 'static,
 ) -> Memo<String> {
     let repo = use_repo();
-    Memo::new(move |_| {
+    memo(move || {
         repo.get()
             .read(doc, |d| {
                 let mut m = Markup::default();

@@ -7,7 +7,7 @@ use protocol::DocumentId;
 
 use model::spec::Field;
 
-use super::{Link, ScalarField, When, route_id, use_repo};
+use super::{Link, ScalarField, When, memo, route_id, use_repo};
 use crate::presence::PresenceBar;
 
 /// A record's page: a link back to its list, then `editor` for the record
@@ -84,7 +84,7 @@ pub fn RecordGate(
 fn DocStatus(doc: DocumentId) -> impl IntoView {
     let repo = use_repo();
     let status = repo.get().status;
-    let words = Memo::new(move |_| status.words(repo.get().pending_for(doc)));
+    let words = memo(move || status.words(repo.get().pending_for(doc)));
     view! {
         <p class="doc-sync" data-state=move || words.get().0 data-testid="doc-sync" title="This record's sync state">
             <span class="sync-dot" aria-hidden="true"></span>

@@ -3,6 +3,7 @@
 //! and forward (`popstate`). The app has a handful of fixed routes, matched
 //! in [`super::app`]; a router crate would cost more than they do.
 
+use super::memo;
 use leptos::ev;
 use leptos::prelude::*;
 use protocol::DocumentId;
@@ -59,7 +60,7 @@ pub fn use_navigate() -> impl Fn(&str) + Copy + 'static {
 /// The record id in the path (`/escalations/:id`), if it is one.
 pub fn route_id() -> impl Fn() -> Option<DocumentId> + Copy {
     let path = use_location();
-    let id = Memo::new(move |_| {
+    let id = memo(move || {
         path.with(|p| {
             p.trim_matches('/')
                 .split('/')

@@ -10,7 +10,7 @@ use model::fields::Candidate;
 use model::spec::{Field, Kind};
 use protocol::DocumentId;
 
-use super::{ErrorLine, When, use_repo};
+use super::{ErrorLine, When, memo, use_repo};
 use crate::presence::peer_marks;
 use crate::util::{local_input_value, parse_local_input};
 
@@ -33,7 +33,7 @@ pub fn ScalarField(
     let obj = StoredValue::new(obj);
     let error = RwSignal::new(None::<String>);
 
-    let state = Memo::new(move |_| {
+    let state = memo(move || {
         let obj = obj.get_value();
         repo.get()
             .read(doc, |d| {

@@ -5,7 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{Markup, MarkupView, When, use_repo};
+use super::{Markup, MarkupView, When, memo, use_repo};
 use crate::features::record_link;
 use crate::sync::{LogEvent, SyncStatus};
 use crate::util::{local_time_label, now_ms, relative_time};
@@ -15,7 +15,7 @@ const SHOWN: usize = 60;
 
 #[component]
 pub fn SyncBadge(status: SyncStatus) -> impl IntoView {
-    let badge = Memo::new(move |_| status.badge());
+    let badge = memo(move || status.badge());
     let open = RwSignal::new(false);
     let title = move || {
         let saving = status.unsaved_now();
@@ -65,7 +65,7 @@ fn SyncPanel(status: SyncStatus, close: Callback<()>) -> impl IntoView {
             .filter_map(|(id, n)| record_link(&repo, id).map(|link| (link, n)))
             .collect::<Vec<_>>()
     };
-    let waiting_html = Memo::new(move |_| {
+    let waiting_html = memo(move || {
         let waiting = waiting();
         let mut m = Markup::default();
         if waiting.is_empty() {
@@ -94,7 +94,7 @@ fn SyncPanel(status: SyncStatus, close: Callback<()>) -> impl IntoView {
         }
         m.close("ul").finish()
     });
-    let log_html = Memo::new(move |_| {
+    let log_html = memo(move || {
         let repo = repo.get();
         let now = now_ms();
         let mut m = Markup::default();

@@ -10,7 +10,7 @@ use model::{AgreementSummary, CLOSE_SOON_DAYS, Money, Stage};
 use protocol::DocumentId;
 
 use super::data::use_agreement_data;
-use crate::ui::{Markup, MarkupView};
+use crate::ui::{Markup, MarkupView, memo};
 
 /// An agreement as lists show it now: its summary, the countdown to fiscal
 /// close and, if it is stuck, for how many days. Lists are drawn from it,
@@ -152,7 +152,7 @@ pub fn PlanAgreements(plan: DocumentId) -> impl IntoView {
     let data = use_agreement_data();
     let me = plan.to_string();
     let rows = data.shown(Box::new(move |a| a.summary.plan == me));
-    let html = Memo::new(move |_| {
+    let html = memo(move || {
         let mut m = Markup::default();
         m.open(
             "ul",

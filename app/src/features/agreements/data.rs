@@ -12,7 +12,7 @@ use protocol::DocumentId;
 
 use super::chips::Shown;
 use crate::features::records::{Rows, summaries};
-use crate::ui::{RepoHandle, use_repo};
+use crate::ui::{RepoHandle, memo, use_repo};
 use crate::util::local_day;
 
 /// The device setting that holds the stuck threshold, in days.
@@ -42,7 +42,7 @@ impl AgreementData {
     /// changes no countdown or flag changes nothing.
     pub fn shown(&self, keep: Box<dyn Fn(&Shown) -> bool + Send + Sync>) -> Memo<Vec<Shown>> {
         let data = *self;
-        Memo::new(move |_| {
+        memo(move || {
             let mut rows: Vec<Shown> = data
                 .agreements
                 .get()

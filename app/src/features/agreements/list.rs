@@ -12,7 +12,7 @@ use super::chips::{Shown, date_label, stage_pill};
 use super::data::use_agreement_data;
 use crate::ui::{
     BoardToggle, EmptyState, ErrorLine, ListHead, Markup, MarkupView, SearchBox, When,
-    list_shortcuts, use_navigate, use_repo,
+    list_shortcuts, memo, use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -100,7 +100,7 @@ pub fn AgreementList() -> impl IntoView {
             open.iter().filter(|a| a.stuck.is_some()).count()
         )
     };
-    let html = Memo::new(move |_| {
+    let html = memo(move || {
         let rows = filtered.read();
         if board.get() {
             board_markup(&rows)

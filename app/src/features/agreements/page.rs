@@ -15,7 +15,7 @@ use super::stages::{Blockers, StageControl, StageHistory};
 use crate::features::records::{plan_titles, summary_of};
 use crate::ui::{
     CollabText, FieldGrid, LinkSelect, Markup, MarkupView, RecordGate, RecordPage, Section,
-    ShareLink,
+    ShareLink, memo,
 };
 use crate::util::relative_time;
 
@@ -37,7 +37,7 @@ fn AgreementEditor(id: DocumentId) -> impl IntoView {
     let summary = summary_of(id, Agreement::summary);
     let untitled = move || summary.get_untracked().title.is_empty();
     // The stage, the countdown, blocked and stuck.
-    let flags = Memo::new(move |_| {
+    let flags = memo(move || {
         let s = summary.get();
         let mut m = Markup::default();
         stage_pill(&mut m, s.stage);
@@ -70,7 +70,7 @@ fn AgreementEditor(id: DocumentId) -> impl IntoView {
                 <div class="esc-columns">
                     <div class="esc-main">
                         <Section anchor="blockers" title="Blocked by">
-                            <Blockers doc=id stage=Memo::new(move |_| summary.get().stage)/>
+                            <Blockers doc=id stage=memo(move || summary.get().stage)/>
                         </Section>
                         <Section anchor="notes" title="Notes">
                             <CollabText doc=id key=NOTES.key label=NOTES.label multiline=true quiet_label=true placeholder="Terms agreed, contacts at the licensing desk, what the customer's procurement needs."/>

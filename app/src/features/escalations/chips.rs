@@ -7,7 +7,7 @@ use model::{Status, Timer, severity_label};
 use protocol::DocumentId;
 
 use super::data::{Row, use_escalation_data};
-use crate::ui::{Markup, MarkupView};
+use crate::ui::{Markup, MarkupView, memo};
 use crate::util::duration_words;
 
 /// "Sev 2", with the severity's full label as its title.
@@ -90,7 +90,7 @@ pub fn LinkedEscalations(
     empty: &'static str,
 ) -> impl IntoView {
     let data = use_escalation_data();
-    let html = Memo::new(move |_| {
+    let html = memo(move || {
         let now = data.now.get();
         let mut m = Markup::default();
         m.open(

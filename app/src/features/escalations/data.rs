@@ -9,7 +9,7 @@ use model::{Escalation, RecordKind, Summary, SystemicIssue};
 use protocol::DocumentId;
 
 use crate::features::records::{Rows, summaries, titled};
-use crate::ui::use_repo;
+use crate::ui::{memo, use_repo};
 
 /// One escalation and its summary (shared, not copied, between views).
 pub type Row = (DocumentId, Arc<Summary>);
@@ -30,7 +30,7 @@ pub struct EscalationData {
 /// app's clock.
 pub fn provide_escalation_data(now: RwSignal<i64>) {
     let repo = use_repo();
-    let issues = Memo::new(move |_| {
+    let issues = memo(move || {
         Arc::new(titled(
             &repo.get(),
             &RecordKind::SystemicIssue,

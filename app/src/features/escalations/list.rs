@@ -11,7 +11,7 @@ use model::{Escalation, RecordKind, Status, Summary, Timer};
 use super::chips::{sev_chip, status_pill, timer_chip, timer_state, title_or_untitled};
 use super::data::{Row as EscRow, use_escalation_data};
 use crate::ui::{
-    BoardToggle, EmptyState, ListHead, Markup, MarkupView, SearchBox, When, list_shortcuts,
+    BoardToggle, EmptyState, ListHead, Markup, MarkupView, SearchBox, When, list_shortcuts, memo,
     use_navigate, use_repo,
 };
 use crate::util::{local_time_label, now_ms};
@@ -130,7 +130,7 @@ pub fn EscalationList() -> impl IntoView {
         all.dedup();
         all
     };
-    let filtered = Memo::new(move |_| {
+    let filtered = memo(move || {
         let q = query.get().to_lowercase();
         let (owner, severity, scope) = (owner.get(), severity.get(), scope.get());
         data.escalations
@@ -168,7 +168,7 @@ pub fn EscalationList() -> impl IntoView {
         (all.len(), open, overdue, soon)
     };
 
-    let html = Memo::new(move |_| {
+    let html = memo(move || {
         let now = data.now.get();
         let rows = filtered.read();
         if board.get() {

@@ -16,7 +16,8 @@ use super::timeline::Timeline;
 use crate::features::records::{plan_titles, summary_of};
 use crate::ui::{
     CollabText, Conflict, ErrorLine, FieldGrid, LinkSelect, Markup, MarkupView, RecordGate,
-    RecordPage, ScalarField, Section, ShareLink, When, download_markdown, root_conflicts, use_repo,
+    RecordPage, ScalarField, Section, ShareLink, When, download_markdown, memo, root_conflicts,
+    use_repo,
 };
 use crate::util::{now_ms, relative_time};
 
@@ -38,7 +39,7 @@ fn EscalationEditor(id: DocumentId) -> impl IntoView {
     let summary = summary_of(id, Escalation::summary);
     let untitled = move || summary.get_untracked().title.is_empty();
     // Severity, status, the timer and how old it is.
-    let chips = Memo::new(move |_| {
+    let chips = memo(move || {
         let s = summary.get();
         let now = data.now.get();
         let mut m = Markup::default();
@@ -61,7 +62,7 @@ fn EscalationEditor(id: DocumentId) -> impl IntoView {
                         <MarkupView html=chips class="esc-head-chips"/>
                     </div>
                 </header>
-                <StatusControl doc=id status=Memo::new(move |_| summary.get().status)/>
+                <StatusControl doc=id status=memo(move || summary.get().status)/>
                 <div class="esc-columns">
                     <div class="esc-main">
                         <Section anchor="impact" title="Impact">

@@ -13,7 +13,7 @@ use super::chips::LinkedEscalations;
 use super::data::{Row, use_escalation_data};
 use crate::ui::{
     CollabText, EmptyState, FieldGrid, ListHead, Markup, MarkupView, RecordGate, RecordPage,
-    SearchBox, Section, ShareLink, When, list_shortcuts, use_navigate, use_repo,
+    SearchBox, Section, ShareLink, When, list_shortcuts, memo, use_navigate, use_repo,
 };
 use crate::util::now_ms;
 
@@ -70,7 +70,7 @@ pub fn SystemicList() -> impl IntoView {
             <div class="search">
                 <SearchBox query search=search_ref placeholder="Search systemic issues  ( / )" label="Search systemic issues"/>
             </div>
-            <MarkupView html=Memo::new(move |_| list_markup(rows())) class="systemic-list"/>
+            <MarkupView html=memo(move || list_markup(rows())) class="systemic-list"/>
             <When when=move || data.issues.get().is_empty()>
                 <EmptyState title="No systemic issues yet" text="Open one here, or from an escalation's Links. Escalations link to it; its roll-up counts them."/>
             </When>
@@ -127,8 +127,8 @@ fn SystemicEditor(id: DocumentId) -> impl IntoView {
             .flatten()
             .is_none_or(|t| t.is_empty())
     };
-    let rollup = Memo::new(move |_| roll_up(id, &data.escalations.get()));
-    let stats = Memo::new(move |_| {
+    let rollup = memo(move || roll_up(id, &data.escalations.get()));
+    let stats = memo(move || {
         let r = rollup.get();
         let by = r.by_severity;
         let mut m = Markup::default();
@@ -142,7 +142,7 @@ fn SystemicEditor(id: DocumentId) -> impl IntoView {
             )
             .finish()
     });
-    let customers = Memo::new(move |_| {
+    let customers = memo(move || {
         let mut m = Markup::default();
         m.open(
             "ul",

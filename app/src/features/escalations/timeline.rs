@@ -9,14 +9,14 @@ use protocol::DocumentId;
 
 use super::data::use_escalation_data;
 use crate::ui::{
-    CollabText, ErrorLine, Markup, MarkupView, When, keyed_rows, new_item_id, use_repo,
+    CollabText, ErrorLine, Markup, MarkupView, When, keyed_rows, memo, new_item_id, use_repo,
 };
 use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
 #[component]
 pub fn Timeline(doc: DocumentId) -> impl IntoView {
     let repo = use_repo();
-    let notes = Memo::new(move |_| {
+    let notes = memo(move || {
         repo.get()
             .read(doc, |d| Escalation::notes(d).unwrap_or_default())
             .unwrap_or_default()
@@ -45,11 +45,10 @@ fn NoteView(doc: DocumentId, id: String, notes: Memo<Vec<Note>>) -> impl IntoVie
     let error = RwSignal::new(None::<String>);
     let note_id = StoredValue::new(id.clone());
     // The note as it is now (its text and visibility change in place).
-    let note = Memo::new(move |_| {
-        notes.with(|all| all.iter().find(|n| n.id == note_id.get_value()).cloned())
-    });
+    let note =
+        memo(move || notes.with(|all| all.iter().find(|n| n.id == note_id.get_value()).cloned()));
     let shareable = move || note.with(|n| n.as_ref().is_some_and(|n| n.shareable));
-    let html = Memo::new(move |_| {
+    let html = memo(move || {
         let mut m = Markup::default();
         note.with(|n| {
             if let Some(n) = n {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use model::{AGE_BUCKETS, Dimension, Trends};
 
 use super::data::use_escalation_data;
-use crate::ui::{Markup, MarkupView};
+use crate::ui::{Markup, MarkupView, memo};
 
 const PALETTE: [&str; 7] = [
     "#2557d6", "#1d7a46", "#c2410c", "#7c3aed", "#0e7490", "#b42318", "#8a94a3",
@@ -29,7 +29,7 @@ pub fn TrendsPage() -> impl IntoView {
     let data = use_escalation_data();
     let months = RwSignal::new("12".to_owned());
     let dimension = RwSignal::new(Dimension::ProductArea);
-    let computed = Memo::new(move |_| {
+    let computed = memo(move || {
         let escalations = data.escalations.get();
         let start = perf_now();
         let trends = Trends::compute(
@@ -40,7 +40,7 @@ pub fn TrendsPage() -> impl IntoView {
         (trends, perf_now() - start)
     });
     let trends = move || computed.get().0;
-    let stats = Memo::new(move |_| {
+    let stats = memo(move || {
         let t = trends();
         let median = t
             .median_days_to_resolve
@@ -59,7 +59,7 @@ pub fn TrendsPage() -> impl IntoView {
             .stat(&median, "median time to resolve")
             .finish()
     });
-    let monthly = Memo::new(move |_| {
+    let monthly = memo(move || {
         let t = trends();
         let series = [
             ("Opened".to_owned(), t.opened),
@@ -72,7 +72,7 @@ pub fn TrendsPage() -> impl IntoView {
             "Escalations opened and resolved per month",
         )
     });
-    let breakdown = Memo::new(move |_| {
+    let breakdown = memo(move || {
         let t = trends();
         let d = dimension.get();
         let series = t
@@ -131,7 +131,7 @@ pub fn TrendsPage() -> impl IntoView {
             </section>
             <section class="chart-card" aria-labelledby="ages-heading">
                 <h2 id="ages-heading">"Age of open escalations"</h2>
-                <MarkupView html=Memo::new(move |_| age_bars(trends().ages)) class="chart-wrap"/>
+                <MarkupView html=memo(move || age_bars(trends().ages)) class="chart-wrap"/>
             </section>
         </section>
     }

@@ -6,7 +6,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use super::data::use_forum_data;
-use crate::ui::When;
+use crate::ui::{When, memo};
 use crate::util::byte_offset;
 
 /// How many people the suggestion list shows.
@@ -53,7 +53,7 @@ pub fn BodyInput(
     let area = node_ref.unwrap_or_default();
     let typing = RwSignal::new(None::<Typing>);
     let active = RwSignal::new(0usize);
-    let suggestions = Memo::new(move |_| {
+    let suggestions = memo(move || {
         let Some(t) = typing.get() else {
             return Vec::new();
         };

@@ -12,7 +12,7 @@ use model::{Category, ForumCategory, RecordKind, Seen, Thread, ThreadSummary, Wh
 use protocol::DocumentId;
 
 use crate::features::records::{Rows, summaries};
-use crate::ui::{RepoHandle, use_repo};
+use crate::ui::{RepoHandle, memo, use_repo};
 
 /// The shared forum data of the running app.
 #[derive(Clone, Copy)]
@@ -44,7 +44,7 @@ pub fn provide_forum_data(now: RwSignal<i64>) {
     let repo = use_repo();
     let threads = summaries(RecordKind::ForumThread, Thread::summary);
     let categories = summaries(RecordKind::ForumCategory, ForumCategory::read);
-    let people = Memo::new(move |_| {
+    let people = memo(move || {
         let mut all: Vec<String> = threads
             .get()
             .iter()

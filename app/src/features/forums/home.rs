@@ -13,7 +13,7 @@ use super::data::use_forum_data;
 use super::forms::{NewCategoryForm, NewThreadForm};
 use super::markdown::avatar;
 use crate::ui::{
-    ListHead, Markup, MarkupView, When, list_shortcuts, route_id, use_current, use_repo,
+    ListHead, Markup, MarkupView, When, list_shortcuts, memo, route_id, use_current, use_repo,
 };
 use crate::util::relative_time;
 
@@ -57,7 +57,7 @@ pub fn ForumHome(
             Some(map) => t.unread(map.get(&id).map(AsRef::as_ref), me).count(),
         })
     };
-    let per_category = Memo::new(move |_| {
+    let per_category = memo(move || {
         let me = me();
         let threads = data.threads.get();
         data.seen
@@ -73,7 +73,7 @@ pub fn ForumHome(
             })
             .unwrap_or_default()
     });
-    let rows = Memo::new(move |_| {
+    let rows = memo(move || {
         let me = me();
         let q = query.get();
         let scope = category().map(|c| c.to_string());
@@ -114,7 +114,7 @@ pub fn ForumHome(
         });
         rows
     });
-    let current = Memo::new(move |_| category().and_then(|c| data.category(&c.to_string())));
+    let current = memo(move || category().and_then(|c| data.category(&c.to_string())));
     let title = Signal::derive(move || match current.get() {
         _ if mentions => "Mentions of you".to_owned(),
         Some((_, c)) => c.name.clone(),
@@ -147,7 +147,7 @@ pub fn ForumHome(
     };
 
     let is_current = use_current();
-    let nav = Memo::new(move |_| {
+    let nav = memo(move || {
         let per_category = per_category.get();
         let me = me();
         let all = per_category.values().map(|c| c.posts).sum();
@@ -193,7 +193,7 @@ pub fn ForumHome(
         }
         m.close("nav").finish()
     });
-    let list = Memo::new(move |_| {
+    let list = memo(move || {
         let rows = rows.get();
         let shown = if show_all.get() { rows.len() } else { PAGE };
         let now = data.now.get();

@@ -14,7 +14,7 @@ use protocol::DocumentId;
 use super::composer::BodyInput;
 use super::data::use_forum_data;
 use super::markdown::{avatar, markdown};
-use crate::ui::{Markup, MarkupView, When, use_repo};
+use crate::ui::{Markup, MarkupView, When, memo, use_repo};
 use crate::util::{confirm, local_time_label, now_ms, relative_time};
 
 /// How much of a quoted post shows above a reply.
@@ -53,7 +53,7 @@ pub fn PostView(
     let data = use_forum_data();
     let doc = ctx.doc;
     let post_id = StoredValue::new(id.clone());
-    let post = Memo::new(move |_| {
+    let post = memo(move || {
         ctx.posts
             .with(|all| all.iter().find(|p| p.id == post_id.get_value()).cloned())
     });
@@ -103,7 +103,7 @@ pub fn PostView(
             .is_some_and(|a| a == post_id.get_value())
     };
     // Nothing may be done with a deleted post.
-    let allowed = Memo::new(move |_| {
+    let allowed = memo(move || {
         let (Some(p), Some(t)) = (post.get(), ctx.thread.get()) else {
             return Allowed::default();
         };
@@ -122,7 +122,7 @@ pub fn PostView(
                 && (moderator || same_person(&t.author, &me)),
         }
     });
-    let quoted = Memo::new(move |_| {
+    let quoted = memo(move || {
         let q = post.get()?.quote?;
         ctx.posts.with(|all| {
             all.iter().find(|p| p.id == q).map(|p| {
@@ -142,7 +142,7 @@ pub fn PostView(
         })
     });
     // The text is drawn again only when it (or who can be mentioned) changes.
-    let body = Memo::new(move |_| {
+    let body = memo(move || {
         let mut m = Markup::default();
         post.with(|p| match p {
             Some(p) if p.deleted => {
@@ -157,7 +157,7 @@ pub fn PostView(
         });
         m.finish()
     });
-    let html = Memo::new(move |_| {
+    let html = memo(move || {
         let Some(p) = post.get() else {
             return String::new();
         };
@@ -177,7 +177,7 @@ pub fn PostView(
         }
         m.finish()
     });
-    let pills = Memo::new(move |_| {
+    let pills = memo(move || {
         let me = me();
         let mut m = Markup::default();
         post.with(|p| {
@@ -188,11 +188,11 @@ pub fn PostView(
         m.finish()
     });
     // Drawn again only when the post is deleted (no reacting then).
-    let menu = Memo::new(move |_| {
+    let menu = memo(move || {
         let live = post.with(|p| p.as_ref().is_some_and(|p| !p.deleted));
         if live { react_menu() } else { String::new() }
     });
-    let actions = Memo::new(move |_| {
+    let actions = memo(move || {
         let mut m = Markup::default();
         buttons(&mut m, allowed.get(), accepted(), editing.get());
         m.finish()

@@ -16,7 +16,7 @@ use super::composer::BodyInput;
 use super::data::use_forum_data;
 use super::post::{PostContext, PostView};
 use crate::ui::{
-    Markup, MarkupView, RecordGate, When, keyed_rows, new_item_id, route_id, use_repo,
+    Markup, MarkupView, RecordGate, When, keyed_rows, memo, new_item_id, route_id, use_repo,
 };
 use crate::util::now_ms;
 
@@ -37,13 +37,13 @@ pub fn ThreadPage() -> impl IntoView {
 fn ThreadView(doc: DocumentId) -> impl IntoView {
     let repo = use_repo();
     let data = use_forum_data();
-    let thread = Memo::new(move |_| {
+    let thread = memo(move || {
         repo.get()
             .read(doc, |d| Thread::summary(d).ok())
             .flatten()
             .map(Arc::new)
     });
-    let posts = Memo::new(move |_| {
+    let posts = memo(move || {
         repo.get()
             .read(doc, |d| Thread::posts(d).ok())
             .flatten()
@@ -78,7 +78,7 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
     });
 
     let me = move || repo.get().name.get();
-    let category = Memo::new(move |_| {
+    let category = memo(move || {
         let id = thread.get().map(|t| t.category.clone()).unwrap_or_default();
         data.category(&id)
     });
@@ -106,7 +106,7 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
         })
     };
 
-    let crumbs = Memo::new(move |_| {
+    let crumbs = memo(move || {
         let (href, name) = match category.get() {
             Some((id, c)) => (format!("/forums/{id}"), format!("← {}", c.name)),
             None => ("/forums".to_owned(), "← All threads".to_owned()),
@@ -117,7 +117,7 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
             .close("nav");
         m.finish()
     });
-    let head = Memo::new(move |_| {
+    let head = memo(move || {
         let mut m = Markup::default();
         if let Some(t) = thread.get() {
             head_markup(&mut m, &t);

@@ -9,7 +9,7 @@ use model::plan_schema::{LISTS, SWOT_OPPORTUNITIES, root_fields};
 use model::{PlanField, Version, changed_keys, to_markdown, versions};
 use protocol::DocumentId;
 
-use crate::ui::{Markup, MarkupView, When, use_repo};
+use crate::ui::{Markup, MarkupView, When, memo, use_repo};
 use crate::util::{now_ms, random_actor, relative_time};
 
 /// Changes this close together (seconds) by one person are one version.
@@ -56,7 +56,7 @@ pub fn History(doc: DocumentId) -> impl IntoView {
     let open = RwSignal::new(false);
     let viewing = RwSignal::new(None::<(usize, String)>);
     let message = RwSignal::new(None::<String>);
-    let rows = Memo::new(move |_| {
+    let rows = memo(move || {
         revision.track();
         if !open.get() {
             return Vec::new();
@@ -129,7 +129,7 @@ pub fn History(doc: DocumentId) -> impl IntoView {
         }));
         viewing.set(None);
     };
-    let list = Memo::new(move |_| {
+    let list = memo(move || {
         let now = now_ms();
         let viewed = viewing.with(|v| v.as_ref().map(|(i, _)| *i));
         let mut m = Markup::default();

@@ -9,7 +9,7 @@ use protocol::DocumentId;
 
 use crate::sync::Repo;
 use crate::ui::{
-    EmptyState, ListHead, Markup, MarkupView, SearchBox, When, list_shortcuts, use_navigate,
+    EmptyState, ListHead, Markup, MarkupView, SearchBox, When, list_shortcuts, memo, use_navigate,
     use_repo,
 };
 use crate::util::{now_ms, relative_time};
@@ -32,7 +32,7 @@ pub fn PlanList() -> impl IntoView {
 
     list_shortcuts(create, search_ref);
 
-    let plans = Memo::new(move |_| {
+    let plans = memo(move || {
         let repo = repo.get();
         repo.records()
             .iter()
@@ -113,7 +113,7 @@ pub fn PlanList() -> impl IntoView {
                         {STATUSES.iter().map(|c| view! { <option value=c.value>{c.label}</option> }).collect_view()}
                     </select>
                 </div>
-                <MarkupView html=Memo::new(move |_| rows_markup(&repo.get(), &visible())) class="plans-drawn"/>
+                <MarkupView html=memo(move || rows_markup(&repo.get(), &visible())) class="plans-drawn"/>
                 <When when=move || visible().is_empty()>
                     <p class="empty">"No plan matches these filters."</p>
                 </When>
