@@ -1,10 +1,11 @@
 //! The "while you were away" card: after a time offline or with the tab
 //! closed, which records others changed, by whom, how many changes and in
-//! which fields, with links to them.
+//! which fields, with links to them. Drawn as markup ([`Markup`]): it is
+//! read, followed and dismissed, never edited.
 
 use leptos::prelude::*;
 
-use super::{Link, use_repo};
+use super::{Markup, MarkupView, memo, use_repo};
 use crate::features::record_link;
 use crate::util::humanize_key;
 
@@ -15,52 +16,85 @@ const SHOWN: usize = 12;
 pub fn AwayCard() -> impl IntoView {
     let repo = use_repo();
     let away = repo.get().away;
-    let dismiss = move || away.set(None);
-    let rows = move || {
+    let html = memo(move || {
         let repo = repo.get();
-        let summary = away.get()?;
+        let mut m = Markup::default();
+        let Some(summary) = away.get() else {
+            return m.finish();
+        };
         let rows: Vec<_> = summary
             .records
             .iter()
-            .filter_map(|r| {
-                let (noun, title, href) = record_link(&repo, r.id)?;
-                Some((r.clone(), noun, title, href))
-            })
+            .filter_map(|r| Some((r, record_link(&repo, r.id)?)))
             .collect();
-        (!rows.is_empty()).then_some(rows)
-    };
-    view! {
-        {move || rows().map(|rows| {
-            let total = rows.len();
-            let more = total.saturating_sub(SHOWN);
-            view! {
-                <section class="away-card" aria-labelledby="away-heading" data-testid="away">
-                    <header class="away-head">
-                        <h2 id="away-heading">"While you were away"</h2>
-                        <span class="hint">{format!("{total} record{} changed", if total == 1 { "" } else { "s" })}</span>
-                        <button class="button subtle" on:click=move |_| dismiss() data-testid="away-dismiss">"Got it"</button>
-                    </header>
-                    <ul class="away-list" role="list">
-                        {rows.into_iter().take(SHOWN).map(|(r, noun, title, href)| {
-                            let s = r.summary;
-                            let fields: Vec<String> = s.fields.iter().map(|f| humanize_key(f)).collect();
-                            let changes = if s.changes == 1 { "1 change".to_owned() } else { format!("{} changes", s.changes) };
-                            view! {
-                                <li class="away-row">
-                                    <span class="away-kind">{noun}</span>
-                                    <Link href=href attr:class="away-title">{if title.is_empty() { format!("Untitled {}", noun.to_lowercase()) } else { title }}</Link>
-                                    {r.new.then(|| view! { <span class="tag tag-new">"New"</span> })}
-                                    <span class="away-meta">
-                                        {format!("{} · {changes}", s.authors.join(", "))}
-                                        {(!fields.is_empty()).then(|| format!(" · {}", fields.join(", ")))}
-                                    </span>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                    {(more > 0).then(|| view! { <p class="hint">{format!("and {more} more")}</p> })}
-                </section>
+        if rows.is_empty() {
+            return m.finish();
+        }
+        let total = rows.len();
+        m.open(
+            "section",
+            &[
+                ("class", "away-card"),
+                ("aria-labelledby", "away-heading"),
+                ("data-testid", "away"),
+            ],
+        )
+        .open("header", &[("class", "away-head")])
+        .leaf("h2", &[("id", "away-heading")], "While you were away")
+        .span(
+            "hint",
+            &format!(
+                "{total} record{} changed",
+                if total == 1 { "" } else { "s" }
+            ),
+        )
+        .leaf(
+            "button",
+            &[
+                ("class", "button subtle"),
+                ("data-action", "dismiss"),
+                ("data-testid", "away-dismiss"),
+            ],
+            "Got it",
+        )
+        .close("header")
+        .open("ul", &[("class", "away-list"), ("role", "list")]);
+        for (r, (noun, title, href)) in rows.iter().take(SHOWN) {
+            let s = &r.summary;
+            let title = if title.is_empty() {
+                format!("Untitled {}", noun.to_lowercase())
+            } else {
+                title.clone()
+            };
+            let changes = if s.changes == 1 {
+                "1 change".to_owned()
+            } else {
+                format!("{} changes", s.changes)
+            };
+            let mut meta = format!("{} · {changes}", s.authors.join(", "));
+            if !s.fields.is_empty() {
+                let fields: Vec<String> = s.fields.iter().map(|f| humanize_key(f)).collect();
+                meta.push_str(&format!(" · {}", fields.join(", ")));
             }
-        })}
-    }
+            m.open("li", &[("class", "away-row")])
+                .span("away-kind", noun)
+                .leaf("a", &[("href", href), ("class", "away-title")], &title);
+            if r.new {
+                m.span("tag tag-new", "New");
+            }
+            m.span("away-meta", &meta).close("li");
+        }
+        m.close("ul");
+        let more = total.saturating_sub(SHOWN);
+        if more > 0 {
+            m.leaf("p", &[("class", "hint")], &format!("and {more} more"));
+        }
+        m.close("section").finish()
+    });
+    let act = Callback::new(move |(action, _): (String, String)| {
+        if action == "dismiss" {
+            away.set(None);
+        }
+    });
+    view! { <MarkupView html class="away-drawn" on_action=act/> }
 }
