@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use super::palette::{color_or_default, display_name, initials};
 use super::tracker::track;
 use super::{Peer, use_presence};
-use crate::ui::{memo, use_repo};
+use crate::ui::{effect, memo, use_repo};
 use crate::util::escape_html;
 
 /// What the meeting pill's button does.
@@ -41,7 +41,7 @@ pub fn PresenceBar(doc: DocumentId) -> impl IntoView {
     let repo = use_repo().get();
     let (my_name, my_color) = (repo.name, repo.color);
     // A new name or colour is told at once, not at the next heartbeat.
-    Effect::new(move |_| {
+    effect(move || {
         my_name.track();
         my_color.track();
         presence.get().soon();
@@ -67,7 +67,7 @@ pub fn PresenceBar(doc: DocumentId) -> impl IntoView {
                 })
         })
     });
-    Effect::new(move |_| {
+    effect(move || {
         let Some(followed) = following.get() else {
             return;
         };

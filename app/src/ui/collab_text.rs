@@ -13,7 +13,7 @@ use model::{Splice, fields, remap_position};
 use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
-use super::{ErrorLine, use_repo};
+use super::{ErrorLine, effect, use_repo};
 use crate::presence::peer_marks;
 
 /// How long the window's size must hold still before text areas are fitted
@@ -198,7 +198,7 @@ pub fn CollabText(
     let box_changed = Trigger::new();
     let error = RwSignal::new(None::<String>);
 
-    Effect::new(move |_| {
+    effect(move || {
         revision.track();
         let Some(control) = control() else {
             return;
@@ -249,7 +249,7 @@ pub fn CollabText(
     // single-page app: the second plan created without a reload would not
     // get the focus. Focus the box when it appears instead.
     if autofocus {
-        Effect::new(move |_| {
+        effect(move || {
             if let Some(control) = control() {
                 control.focus();
             }

@@ -1,4 +1,5 @@
-//! Leptos's `<Show>` and `<For>`, compiled once for the whole app.
+//! Leptos's `<Show>` and `<For>`, memos and effects, compiled once for the
+//! whole app.
 //!
 //! Both are generic over the closures they are given, so every use carries
 //! its own copy of the code behind them: for `<For>` the keyed diff and
@@ -55,6 +56,16 @@ fn shared_memo<T: PartialEq + Send + Sync + 'static>(
     f: Arc<dyn Fn() -> T + Send + Sync>,
 ) -> Memo<T> {
     Memo::new(move |_| f())
+}
+
+/// `Effect::new` through one shared copy: `f` runs now and again whenever
+/// what it read changes.
+pub fn effect(f: impl Fn() + 'static) {
+    shared_effect(Box::new(f));
+}
+
+fn shared_effect(f: Box<dyn Fn()>) {
+    Effect::new(move |_| f());
 }
 
 /// A row for each id `ids` gives, in its order, built by `row` when its id

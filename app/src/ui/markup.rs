@@ -15,7 +15,7 @@ use protocol::DocumentId;
 use wasm_bindgen::JsCast;
 
 use super::route::{is_plain_click, use_navigate};
-use super::{memo, use_repo};
+use super::{effect, memo, use_repo};
 
 /// HTML text with every attribute value and text escaped.
 #[derive(Default)]
@@ -134,7 +134,7 @@ pub fn MarkupView(
         }
     };
     let node = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    effect(move || {
         let html = html.get();
         if let Some(div) = node.get() {
             draw(&div, &html);

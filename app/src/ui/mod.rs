@@ -20,7 +20,7 @@ mod who_am_i;
 pub use app::App;
 pub use collab_text::{CollabText, Control};
 pub use error_line::ErrorLine;
-pub use flow::{When, keyed_rows, memo};
+pub use flow::{When, effect, keyed_rows, memo};
 pub use item_list::{ItemList, list_items, new_item_id};
 pub use link_select::LinkSelect;
 pub use markup::{Markup, MarkupView, doc_markup};

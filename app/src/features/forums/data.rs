@@ -12,7 +12,7 @@ use model::{Category, ForumCategory, RecordKind, Seen, Thread, ThreadSummary, Wh
 use protocol::DocumentId;
 
 use crate::features::records::{Rows, summaries};
-use crate::ui::{RepoHandle, memo, use_repo};
+use crate::ui::{RepoHandle, effect, memo, use_repo};
 
 /// The shared forum data of the running app.
 #[derive(Clone, Copy)]
@@ -66,7 +66,7 @@ pub fn provide_forum_data(now: RwSignal<i64>) {
     let seen = RwSignal::new(None);
     // Each person on a shared device has their own unread state: read it
     // again when the name changes.
-    Effect::new(move |_| {
+    effect(move || {
         let me = repo.get().name.get();
         spawn_local(async move {
             let mut map = HashMap::new();

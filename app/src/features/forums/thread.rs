@@ -16,7 +16,7 @@ use super::composer::BodyInput;
 use super::data::use_forum_data;
 use super::post::{PostContext, PostView};
 use crate::ui::{
-    Markup, MarkupView, RecordGate, When, keyed_rows, memo, new_item_id, route_id, use_repo,
+    Markup, MarkupView, RecordGate, When, effect, keyed_rows, memo, new_item_id, route_id, use_repo,
 };
 use crate::util::now_ms;
 
@@ -61,7 +61,7 @@ fn ThreadView(doc: DocumentId) -> impl IntoView {
     // open. Everything shown is then marked seen (here, and as it arrives).
     let new_at_open = StoredValue::new(None::<HashSet<String>>);
     let fresh = RwSignal::new(HashSet::<String>::new());
-    Effect::new(move |_| {
+    effect(move || {
         let Some(t) = thread.get() else { return };
         if data.seen.with(Option::is_none) {
             return;
@@ -244,7 +244,7 @@ fn Reply(ctx: PostContext) -> impl IntoView {
         }
     };
     // Quoting a post moves the reader to the reply box.
-    Effect::new(move |_| {
+    effect(move || {
         if ctx.quoting.get().is_some()
             && let Some(el) = area.get_untracked()
         {
