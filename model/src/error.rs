@@ -23,7 +23,7 @@ pub enum ModelError {
 }
 
 /// What a value is, in the words of [`ModelError::WrongType`]'s message.
-pub fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Object(ObjType::Map | ObjType::Table) => "a map",
         Value::Object(ObjType::List) => "a list",
