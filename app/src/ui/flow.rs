@@ -1,12 +1,14 @@
 //! Leptos's `<Show>` and `<For>`, memos and effects, compiled once for the
 //! whole app.
 //!
-//! Both are generic over the closures they are given, so every use carries
-//! its own copy of the code behind them: for `<For>` the keyed diff and
-//! what builds, moves and drops rows, for `<Show>` the memo and the switch
-//! between the two views. Here the closures are passed on as trait objects
-//! to one copy of each: 2.5 KB less of the app's .wasm with brotli for
-//! its three keyed lists, 3.7 KB for its 33 conditional views.
+//! Each is generic over the closures it is given, so every use carries its
+//! own copy of the code behind it: for `<For>` the keyed diff and what
+//! builds, moves and drops rows, for `<Show>` the memo and the switch
+//! between the two views, for a memo or an effect its bookkeeping around
+//! the closure. Here the closures are passed on as trait objects to one
+//! copy of each (one per value type for memos): with brotli, 2.5 KB less
+//! of the app's .wasm for its three keyed lists, 3.7 KB for its 33
+//! conditional views, 2.2 KB for its memos and 1 KB for its effects.
 
 use std::sync::Arc;
 
