@@ -8,8 +8,11 @@
 //! - together: every message of a round applied, then answered once (what
 //!   the hub does with the messages that queue while a document is busy).
 //!
-//! Only the relay's work is timed (applying, answering, the storage task);
-//! the peers' is not. Every peer must end with the relay's heads.
+//! The relay's work (applying, answering, the storage task) and the peers'
+//! (typing, merging what the relay sends, answering it) are timed apart:
+//! the load generator runs the same peers, so what they cost here is what
+//! the generator needs of the machine it shares with the relay. Every peer
+//! must end with the relay's heads.
 
 use std::time::{Duration, Instant};
 
@@ -24,8 +27,19 @@ use crate::load::client::{genesis, replica};
 pub struct Outcome {
     pub peers: usize,
     pub changes: usize,
-    pub one_at_a_time: Duration,
-    pub together: Duration,
+    /// Relay and peers, each message answered on its own.
+    pub one_at_a_time: Times,
+    /// Relay and peers, a round's messages answered together.
+    pub together: Times,
+}
+
+/// Where one run's time went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Times {
+    /// The relay's sync engine.
+    pub relay: Duration,
+    /// Every peer's: typing, merging what the relay sent, answering.
+    pub peers: Duration,
 }
 
 impl Outcome {
@@ -46,8 +60,9 @@ pub fn run(peers: usize, rounds: usize) -> Result<Outcome, String> {
     })
 }
 
-/// The relay's time for one run; an error if the peers did not converge.
-fn typing(n: usize, rounds: usize, together: bool) -> Result<Duration, String> {
+/// The relay's and the peers' time for one run; an error if the peers did
+/// not converge.
+fn typing(n: usize, rounds: usize, together: bool) -> Result<Times, String> {
     let fail = |e: &dyn std::fmt::Display| e.to_string();
     let id = DocumentId::from_bytes([7; 16]);
     let me = PeerId::new("relay");
@@ -67,8 +82,9 @@ fn typing(n: usize, rounds: usize, together: bool) -> Result<Duration, String> {
         Some(Ok(Some((_, text)))) => text,
         _ => return Err("the genesis has no text".into()),
     };
-    let mut relay_time = Duration::ZERO;
+    let mut times = Times::default();
     for round in 0..rounds {
+        let started = Instant::now();
         for (i, (_, doc)) in peers.iter_mut().enumerate() {
             let len = doc.doc().length(&text);
             let at = (round * 31 + i * 7).wrapping_mul(2_654_435_761) % (len + 1);
@@ -76,12 +92,15 @@ fn typing(n: usize, rounds: usize, together: bool) -> Result<Duration, String> {
             doc.splice_text(&text, at, 0, "x").map_err(|e| fail(&e))?;
             doc.commit();
         }
+        times.peers += started.elapsed();
         // Until nobody has anything to say.
         loop {
+            let started = Instant::now();
             let inbox: Vec<(PeerId, Vec<u8>)> = peers
                 .iter_mut()
                 .filter_map(|(peer, doc)| doc.outgoing_for(&me).map(|d| (peer.clone(), d)))
                 .collect();
+            times.peers += started.elapsed();
             if inbox.is_empty() {
                 break;
             }
@@ -96,7 +115,8 @@ fn typing(n: usize, rounds: usize, together: bool) -> Result<Duration, String> {
             if together {
                 sends.extend(relay.effects(&me).send);
             }
-            relay_time += started.elapsed();
+            times.relay += started.elapsed();
+            let started = Instant::now();
             for (to, message) in sends {
                 let Message::Sync { data, .. } = message else {
                     continue;
@@ -106,6 +126,7 @@ fn typing(n: usize, rounds: usize, together: bool) -> Result<Duration, String> {
                 };
                 doc.receive(&me, &data).map_err(|e| fail(&e))?;
             }
+            times.peers += started.elapsed();
         }
     }
     let heads = relay.heads();
@@ -114,23 +135,56 @@ fn typing(n: usize, rounds: usize, together: bool) -> Result<Duration, String> {
             return Err(format!("{peer} did not converge with the relay"));
         }
     }
-    Ok(relay_time)
+    Ok(times)
 }
 
+/// The team scenario's rate (`bench load`: 1,000 typists at 6 characters a
+/// second), for what the measured costs would ask of a machine.
+const TEAM_RATE: f64 = 6_000.0;
+
 /// The outcome as table rows (figure, Fieldbook, reference, ratio, target):
-/// answering together against answering one at a time.
+/// answering together against answering one at a time, for the relay, for
+/// the peers, and the cores both would need at the team scenario's rate.
 pub fn table(o: &Outcome) -> String {
-    let (one, both) = (o.per_change(o.one_at_a_time), o.per_change(o.together));
-    let name = format!(
-        "relay engine alone, {} typists in one text, {} changes: relay time per change",
-        o.peers, o.changes
-    );
-    format!(
-        "| figure | Fieldbook | reference | ratio (× better) | target |\n\
-         | --- | --- | --- | --- | --- |\n\
-         | {name} (reference: each message answered on its own) | {both:.0} µs | {one:.0} µs | {:.1}× |  |\n",
-        one / both.max(f64::MIN_POSITIVE)
-    )
+    let scene = format!("{} typists in one text, {} changes", o.peers, o.changes);
+    let row = |name: &str, both: f64, one: f64, unit: &str, digits: usize| {
+        format!(
+            "| {name} (reference: each message answered on its own) | {both:.digits$}{unit} | {one:.digits$}{unit} | {:.1}× |  |\n",
+            one / both.max(f64::MIN_POSITIVE)
+        )
+    };
+    let (one, both) = (&o.one_at_a_time, &o.together);
+    let cores = |t: &Times| (o.per_change(t.relay) + o.per_change(t.peers)) * TEAM_RATE / 1e6;
+    [
+        "| figure | Fieldbook | reference | ratio (× better) | target |\n| --- | --- | --- | --- | --- |\n".to_string(),
+        row(
+            &format!("sync engine alone, {scene}: relay time per change"),
+            o.per_change(both.relay),
+            o.per_change(one.relay),
+            " µs",
+            0,
+        ),
+        row(
+            &format!(
+                "sync engine alone, {scene}: the typists' time per change (typing it, {} others merging it, every answer)",
+                o.peers.saturating_sub(1)
+            ),
+            o.per_change(both.peers),
+            o.per_change(one.peers),
+            " µs",
+            0,
+        ),
+        row(
+            &format!(
+                "sync engine alone, {scene}: cores relay and typists would need at {TEAM_RATE:.0} changes/s (the team scenario)"
+            ),
+            cores(both),
+            cores(one),
+            "",
+            1,
+        ),
+    ]
+    .concat()
 }
 
 #[cfg(test)]
@@ -141,10 +195,20 @@ mod tests {
     fn both_ways_converge_and_are_timed() {
         let o = run(3, 4).expect("runs");
         assert_eq!(o.changes, 12);
-        assert!(o.together > Duration::ZERO && o.one_at_a_time > Duration::ZERO);
+        for t in [o.together, o.one_at_a_time] {
+            assert!(
+                t.relay > Duration::ZERO && t.peers > Duration::ZERO,
+                "{t:?}"
+            );
+        }
         let table = table(&o);
         assert!(
-            table.contains("3 typists in one text, 12 changes"),
+            table.contains("3 typists in one text, 12 changes: relay time per change"),
+            "{table}"
+        );
+        assert!(table.contains("(typing it, 2 others merging it"), "{table}");
+        assert!(
+            table.contains("cores relay and typists would need at 6000 changes/s"),
             "{table}"
         );
     }
