@@ -79,7 +79,7 @@ pub const USAGE: &str = "usage: bench trends [--escalations N]   (default N = 50
        bench load [--quick] [--cps 6] [--seconds 10] [--meeting 20] [--team 1000] [--team-docs 100]
                   [--ramp-seconds 4] [--ramp-max 1024] [--idle 10000] [--catch-up 10000]
        bench paper [--rounds 3]   (the automerge-paper trace: keystroke path vs raw automerge)
-       bench fanout [--peers 10] [--rounds 300]   (the relay's sync engine alone, typists in one text)
+       bench fanout [--peers 10] [--rounds 300]   (the sync engine alone, typists in one text: relay and typists timed)
        bench reopen [--kb 100] [--keys 300]   (a long plan typed into, stored and opened again)
        bench relay --listen ADDR --data DIR   (the relay, as `bench load` starts it)";
 
