@@ -21,6 +21,7 @@ use automerge::{ObjId, ROOT, ReadDoc};
 use protocol::{DocumentId, Message, PeerId, RelayDoc};
 
 use crate::load::client::{genesis, replica};
+use crate::load::options::Options;
 
 /// What one run measured.
 #[derive(Debug, Clone)]
@@ -138,10 +139,6 @@ fn typing(n: usize, rounds: usize, together: bool) -> Result<Times, String> {
     Ok(times)
 }
 
-/// The team scenario's rate (`bench load`: 1,000 typists at 6 characters a
-/// second), for what the measured costs would ask of a machine.
-const TEAM_RATE: f64 = 6_000.0;
-
 /// The outcome as table rows (figure, Fieldbook, reference, ratio, target):
 /// answering together against answering one at a time, for the relay, for
 /// the peers, and the cores both would need at the team scenario's rate.
@@ -154,7 +151,11 @@ pub fn table(o: &Outcome) -> String {
         )
     };
     let (one, both) = (&o.one_at_a_time, &o.together);
-    let cores = |t: &Times| (o.per_change(t.relay) + o.per_change(t.peers)) * TEAM_RATE / 1e6;
+    // The team scenario's rate at `bench load`'s full size, for what the
+    // measured costs would ask of a machine.
+    let team = Options::default();
+    let rate = team.team_clients as f64 * team.cps;
+    let cores = |t: &Times| o.per_change(t.relay + t.peers) * rate / 1e6;
     [
         "| figure | Fieldbook | reference | ratio (× better) | target |\n| --- | --- | --- | --- | --- |\n".to_string(),
         row(
@@ -176,7 +177,7 @@ pub fn table(o: &Outcome) -> String {
         ),
         row(
             &format!(
-                "sync engine alone, {scene}: cores relay and typists would need at {TEAM_RATE:.0} changes/s (the team scenario)"
+                "sync engine alone, {scene}: cores relay and typists would need at {rate:.0} changes/s (the team scenario)"
             ),
             cores(both),
             cores(one),
